@@ -24,4 +24,4 @@ set(DOGMA_KERNEL_CFLAGS
 set(CMAKE_C_FLAGS_INIT "${DOGMA_KERNEL_CFLAGS}")
 set(CMAKE_ASM_FLAGS_INIT "${DOGMA_KERNEL_CFLAGS}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT
-    "-fuse-ld=lld -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none")
+    "-fuse-ld=lld -nostdlib -static -no-pie -Wno-unused-command-line-argument -Wl,-z,max-page-size=0x1000 -Wl,--build-id=none")

@@ -2,6 +2,7 @@
 # <kern/*.h> and the compiler's freestanding headers. The kernel links them,
 # and the host unit tests (tests/unit) compile the very same files.
 set(DOGMA_KERN_GENERIC_SOURCES
+    kern/cmdline.c
     kern/fmt.c
     kern/heap.c
     kern/mb2.c

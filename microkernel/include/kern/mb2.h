@@ -90,7 +90,8 @@ typedef enum {
 } mb2_err_code_t;
 
 /* What went wrong, where: offset is the byte offset in the block of the
- * field at fault; expected/actual carry the sizes or values compared. */
+ * field at fault (for mb2_check_mmap's errors, the index of the memory-map
+ * entry at fault); expected/actual carry the sizes or values compared. */
 typedef struct {
     mb2_err_code_t code;
     uint32_t offset;

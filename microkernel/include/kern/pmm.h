@@ -79,4 +79,7 @@ bool pmm_is_allocated(const pmm_t *p, paddr_t frame);
 
 const char *pmm_strerror(pmm_err_t e);
 
+/* The kernel's frame allocator (kern/main.c sets it up at boot). */
+extern pmm_t kpmm;
+
 #endif

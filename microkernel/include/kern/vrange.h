@@ -66,4 +66,7 @@ void vrange_destroy(vrange_t *v);
 
 const char *vrange_strerror(vrange_err_t e);
 
+/* The lower half of the global address space (kern/main.c sets it up). */
+extern vrange_t kvrange;
+
 #endif

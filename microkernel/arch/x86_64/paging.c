@@ -1,0 +1,204 @@
+/*
+ * The one global page table.
+ *
+ * Upper half: physical memory mapped whole at ARCH_DIRECT_MAP_BASE with
+ * 2 MiB pages (read-write, never executable); the kernel image at -2 GiB in
+ * 4 KiB pages with W^X: text read-execute, rodata read-only, data and bss
+ * read-write no-execute, and the page under the kernel stack left unmapped
+ * as a guard; an MMIO window for device registers, uncached. Every kernel
+ * mapping is global, so it survives CR3 reloads for hardware-isolated
+ * processes later.
+ *
+ * Lower half: empty at boot. Regions get their addresses from the vrange
+ * allocator and their pages from arch_map_page. Page 0 is never mapped.
+ *
+ * Page tables come from the pmm and are reached through the direct map.
+ */
+#include <arch/arch.h>
+#include <kern/log.h>
+#include <kern/pmm.h>
+#include <kern/string.h>
+
+#include "cpu.h"
+#include "x86.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_U (1ull << 2)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_PS (1ull << 7)
+#define PTE_G (1ull << 8)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+#define MMIO_BASE ((vaddr_t)0xffffff0000000000)
+#define MMIO_END ((vaddr_t)0xffffff8000000000)
+
+#define LOWER_HALF_END ((vaddr_t)0x0000800000000000)
+
+static pmm_t *pt_pmm;
+static uint64_t *pml4;
+static paddr_t pml4_phys;
+static vaddr_t mmio_next = MMIO_BASE;
+
+void *arch_phys_to_virt(paddr_t pa) { return (void *)(ARCH_DIRECT_MAP_BASE + pa); }
+
+paddr_t arch_virt_to_phys(const void *va)
+{
+    vaddr_t v = (vaddr_t)va;
+    if (v >= ARCH_KERNEL_BASE)
+        return v - ARCH_KERNEL_BASE;
+    if (v >= ARCH_DIRECT_MAP_BASE && v < MMIO_BASE)
+        return v - ARCH_DIRECT_MAP_BASE;
+    /* Not a direct-map or image address: callers (heap_free on a stray
+     * pointer) must get an answer that no frame matches, not a fault. */
+    return ARCH_BAD_PADDR;
+}
+
+paddr_t arch_max_phys(void)
+{
+    /* CPUID 0x80000008 EAX[7:0]: physical address bits (36 if absent). */
+    unsigned bits = 36;
+    if (cpuid(0x80000000, 0).eax >= 0x80000008)
+        bits = cpuid(0x80000008, 0).eax & 0xff;
+    if (bits < 32 || bits > 52)
+        bits = 36;
+    return (paddr_t)1 << bits;
+}
+
+paddr_t arch_kernel_phys_start(void) { return (paddr_t)__kernel_phys_start; }
+paddr_t arch_kernel_phys_end(void) { return (paddr_t)__kernel_phys_end; }
+
+static unsigned pt_index(vaddr_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
+
+static uint64_t leaf_bits(unsigned flags)
+{
+    uint64_t e = PTE_P;
+    if (flags & ARCH_MAP_WRITE)
+        e |= PTE_W;
+    if (!(flags & ARCH_MAP_EXEC))
+        e |= PTE_NX;
+    if (flags & ARCH_MAP_USER)
+        e |= PTE_U;
+    if (flags & ARCH_MAP_GLOBAL)
+        e |= PTE_G;
+    if (flags & ARCH_MAP_NOCACHE)
+        e |= PTE_PCD | PTE_PWT;
+    return e;
+}
+
+/* The table that entry idx of table points to, made if absent and alloc is
+ * set. NULL when absent, when it is a large page, or when out of frames. */
+static uint64_t *pt_next(uint64_t *table, unsigned idx, bool user, bool alloc)
+{
+    uint64_t e = table[idx];
+    if (e & PTE_P)
+        return (e & PTE_PS) ? NULL : arch_phys_to_virt(e & PTE_ADDR);
+    if (!alloc)
+        return NULL;
+    paddr_t f = pmm_alloc(pt_pmm);
+    if (!f)
+        return NULL;
+    memset(arch_phys_to_virt(f), 0, PAGE_SIZE);
+    /* Intermediate entries allow everything; the leaf decides. */
+    table[idx] = f | PTE_P | PTE_W | (user ? PTE_U : 0);
+    return arch_phys_to_virt(f);
+}
+
+/* The entry for va at level (0 = 4 KiB page, 1 = 2 MiB page). */
+static uint64_t *pt_walk(vaddr_t va, int level, bool alloc)
+{
+    bool user = va < LOWER_HALF_END;
+    uint64_t *t = pml4;
+    for (int l = 3; l > level; l--) {
+        t = pt_next(t, pt_index(va, l), user, alloc);
+        if (!t)
+            return NULL;
+    }
+    return &t[pt_index(va, level)];
+}
+
+bool arch_map_page(vaddr_t va, paddr_t pa, unsigned flags)
+{
+    KASSERT(IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(pa, PAGE_SIZE));
+    /* Page 0 stays unmapped so a null pointer always faults. */
+    if (va < PAGE_SIZE)
+        return false;
+    uint64_t *pte = pt_walk(va, 0, true);
+    if (!pte || (*pte & PTE_P))
+        return false;
+    *pte = pa | leaf_bits(flags);
+    return true;
+}
+
+paddr_t arch_unmap_page(vaddr_t va)
+{
+    uint64_t *pte = pt_walk(va, 0, false);
+    if (!pte || !(*pte & PTE_P))
+        return 0;
+    paddr_t pa = *pte & PTE_ADDR;
+    *pte = 0;
+    invlpg(va);
+    return pa;
+}
+
+void *arch_map_mmio(paddr_t pa, size_t size)
+{
+    paddr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
+    size_t len = ALIGN_UP(pa + size, PAGE_SIZE) - base;
+    if (mmio_next + len > MMIO_END)
+        kpanic("paging: MMIO window exhausted mapping %lx+%zx", pa, size);
+    vaddr_t va = mmio_next;
+    for (size_t off = 0; off < len; off += PAGE_SIZE)
+        if (!arch_map_page(va + off, base + off, ARCH_MAP_WRITE | ARCH_MAP_GLOBAL | ARCH_MAP_NOCACHE))
+            kpanic("paging: out of memory mapping MMIO at %lx", pa);
+    mmio_next += len + PAGE_SIZE; /* an unmapped page between windows */
+    return (void *)(va + (pa - base));
+}
+
+static void map_direct(paddr_t max_phys)
+{
+    paddr_t end = ALIGN_UP(max_phys, 2 * MB);
+    for (paddr_t pa = 0; pa < end; pa += 2 * MB) {
+        uint64_t *pde = pt_walk(ARCH_DIRECT_MAP_BASE + pa, 1, true);
+        if (!pde)
+            kpanic("paging: out of memory building the direct map at %lx", pa);
+        *pde = pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+    }
+}
+
+static void map_kernel_range(const char *start, const char *end, unsigned flags)
+{
+    for (vaddr_t va = (vaddr_t)start; va < (vaddr_t)end; va += PAGE_SIZE)
+        if (!arch_map_page(va, va - ARCH_KERNEL_BASE, flags | ARCH_MAP_GLOBAL))
+            kpanic("paging: cannot map kernel page %lx", va);
+}
+
+void arch_paging_init(struct pmm *pmm, paddr_t max_phys)
+{
+    pt_pmm = pmm;
+    pml4_phys = pmm_alloc(pmm);
+    if (!pml4_phys)
+        kpanic("paging: no frame for the top-level page table");
+    pml4 = arch_phys_to_virt(pml4_phys);
+    memset(pml4, 0, PAGE_SIZE);
+
+    map_direct(max_phys);
+    map_kernel_range(__text_start, __text_end, ARCH_MAP_EXEC);
+    map_kernel_range(__rodata_start, __rodata_end, 0);
+    map_kernel_range(__data_start, __stack_guard, ARCH_MAP_WRITE);
+    map_kernel_range(__stack_bottom, kernel_stack_top, ARCH_MAP_WRITE);
+
+    write_cr4(read_cr4() | CR4_PGE);
+    write_cr3(pml4_phys);
+
+    KASSERT(read_cr0() & CR0_WP);
+    KASSERT(rdmsr(MSR_EFER) & EFER_NXE);
+    log_info("paging", "global page table at %lx: direct map of %lu MiB at %lx, "
+             "kernel W^X (text %lu KiB rx, rodata %lu KiB r, data %lu KiB rw)",
+             pml4_phys, ALIGN_UP(max_phys, 2 * MB) / MB, ARCH_DIRECT_MAP_BASE,
+             (uint64_t)(__text_end - __text_start) / KB,
+             (uint64_t)(__rodata_end - __rodata_start) / KB,
+             (uint64_t)(__data_end - __data_start) / KB);
+}

@@ -1,0 +1,178 @@
+/*
+ * Trap dispatch, exception fixups and the panic dump.
+ *
+ * trap_dispatch sorts every vector: the timer and spurious interrupts go to
+ * their handlers; an exception at an instruction listed in the exception
+ * table (probe.S) resumes at its fixup with the fault recorded, which is how
+ * the kernel touches memory that may not be there; an exception with a
+ * registered handler (arch_set_trap_handler) goes to it; anything else is a
+ * kernel bug and ends in a panic that prints the vector and its name, the
+ * error code decoded, RIP, CR2 for page faults, every register, and a
+ * frame-pointer backtrace.
+ */
+#include <arch/arch.h>
+#include <kern/log.h>
+#include <kern/fmt.h>
+
+#include "cpu.h"
+#include "x86.h"
+
+static const char *const exception_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound range exceeded", "#UD invalid opcode", "#NM device not available",
+    "#DF double fault", "coprocessor segment overrun", "#TS invalid TSS",
+    "#NP segment not present", "#SS stack-segment fault", "#GP general protection",
+    "#PF page fault", "reserved (15)", "#MF x87 floating-point", "#AC alignment check",
+    "#MC machine check", "#XM SIMD floating-point", "#VE virtualization",
+    "#CP control protection", "reserved (22)", "reserved (23)", "reserved (24)",
+    "reserved (25)", "reserved (26)", "reserved (27)", "#HV hypervisor injection",
+    "#VC VMM communication", "#SX security", "reserved (31)",
+};
+
+extern const extable_entry_t __extable_start[], __extable_end[];
+
+static arch_trap_handler_t handlers[32];
+/* Set by probe.S's exec probe: the next instruction-fetch fault returns to
+ * the probe's caller instead of panicking. */
+volatile uint64_t probe_exec_active;
+static arch_fault_t probe_fault;
+
+void arch_set_trap_handler(unsigned vector, arch_trap_handler_t fn)
+{
+    if (vector < 32)
+        handlers[vector] = fn;
+}
+
+static arch_fault_t fault_of(const trap_frame_t *tf)
+{
+    return (arch_fault_t){
+        .vector = (unsigned)tf->vector,
+        .error_code = tf->error_code,
+        .fault_addr = tf->vector == 14 ? read_cr2() : 0,
+        .rip = tf->rip,
+    };
+}
+
+static bool try_fixup(trap_frame_t *tf)
+{
+    for (const extable_entry_t *e = __extable_start; e < __extable_end; e++) {
+        if (e->insn == tf->rip) {
+            probe_fault = fault_of(tf);
+            tf->rip = e->fixup;
+            return true;
+        }
+    }
+    /* An exec probe jumped to a page that must not execute: the fault's
+     * RIP is the target itself, and the probe's return address is on top
+     * of the stack. Return there with RAX = -1. */
+    if (probe_exec_active && tf->vector == 14 && (tf->error_code & 0x10) &&
+        tf->rip == probe_exec_active) {
+        probe_fault = fault_of(tf);
+        probe_exec_active = 0;
+        tf->rip = *(uint64_t *)tf->rsp;
+        tf->rsp += 8;
+        tf->rax = (uint64_t)-1;
+        return true;
+    }
+    return false;
+}
+
+static void describe_pf(uint64_t err, char *buf, size_t n)
+{
+    fmt_snprintf(buf, n, "%s %s %s%s%s", (err & 1) ? "protection-violation" : "not-present",
+                 (err & 0x10) ? "instruction-fetch" : (err & 2) ? "write" : "read",
+                 (err & 4) ? "user" : "supervisor", (err & 8) ? " reserved-bit" : "",
+                 (err & 0x20) ? " protection-key" : "");
+}
+
+static void dump_frame(const trap_frame_t *tf)
+{
+    char detail[96] = "";
+    const char *name = tf->vector < 32 ? exception_names[tf->vector] : "interrupt";
+    if (tf->vector == 14)
+        describe_pf(tf->error_code, detail, sizeof detail);
+
+    log_err("trap", "%s (vector %lu) in %s mode", name, tf->vector,
+            (tf->cs & 3) ? "user" : "kernel");
+    log_err("trap", "  error code 0x%lx %s", tf->error_code, detail);
+    log_err("trap", "  RIP %016lx  CS %04lx  RFLAGS %016lx", tf->rip, tf->cs, tf->rflags);
+    if (tf->vector == 14)
+        log_err("trap", "  CR2 %016lx (the faulting address)", read_cr2());
+    log_err("trap", "  RSP %016lx  SS %04lx  CR3 %016lx", tf->rsp, tf->ss, read_cr3());
+    log_err("trap", "  RAX %016lx  RBX %016lx  RCX %016lx  RDX %016lx", tf->rax, tf->rbx, tf->rcx, tf->rdx);
+    log_err("trap", "  RSI %016lx  RDI %016lx  RBP %016lx", tf->rsi, tf->rdi, tf->rbp);
+    log_err("trap", "  R8  %016lx  R9  %016lx  R10 %016lx  R11 %016lx", tf->r8, tf->r9, tf->r10, tf->r11);
+    log_err("trap", "  R12 %016lx  R13 %016lx  R14 %016lx  R15 %016lx", tf->r12, tf->r13, tf->r14, tf->r15);
+}
+
+void trap_dispatch(trap_frame_t *tf)
+{
+    unsigned vec = (unsigned)tf->vector;
+
+    if (vec == VEC_TIMER) {
+        timer_interrupt();
+        lapic_eoi();
+        return;
+    }
+    if (vec == VEC_SPURIOUS)
+        return; /* the LAPIC wants no EOI for its spurious vector */
+    if (vec >= VEC_PIC_BASE && vec < VEC_PIC_BASE + 16)
+        return; /* a masked 8259 still raises spurious IRQ 7 and 15 */
+
+    if (vec < 32) {
+        if (try_fixup(tf))
+            return;
+        if (handlers[vec]) {
+            arch_fault_t f = fault_of(tf);
+            if (handlers[vec](vec, &f))
+                return;
+        }
+    }
+
+    dump_frame(tf);
+    if (vec < 32)
+        kpanic("unhandled %s at RIP %016lx", exception_names[vec], tf->rip);
+    kpanic("unexpected interrupt vector %u at RIP %016lx", vec, tf->rip);
+}
+
+/*
+ * The frame-pointer chain: each frame holds [saved rbp, return address].
+ * Only frames inside the kernel's data (where every kernel stack lives)
+ * are followed, so a corrupt chain ends the walk instead of faulting in
+ * the middle of a panic.
+ */
+static bool frame_ok(uint64_t rbp)
+{
+    return rbp >= (uint64_t)__data_start && rbp + 16 <= (uint64_t)__data_end &&
+           (rbp & 7) == 0;
+}
+
+void arch_backtrace_from(uint64_t rbp);
+void arch_backtrace_from(uint64_t rbp)
+{
+    log_err("trap", "backtrace (resolve with: addr2line -f -e build/microkernel/dogma.elf ADDR...):");
+    for (int depth = 0; depth < 32 && frame_ok(rbp); depth++) {
+        const uint64_t *frame = (const uint64_t *)rbp;
+        if (frame[1] == 0)
+            break;
+        log_err("trap", "  #%-2d %016lx", depth, frame[1]);
+        if (frame[0] <= rbp)
+            break; /* stacks grow down: a caller's frame is higher */
+        rbp = frame[0];
+    }
+}
+
+void arch_backtrace_here(void)
+{
+    arch_backtrace_from((uint64_t)__builtin_frame_address(0));
+}
+
+/* The fixup side of every probe (probe.S): hands the recorded fault to the
+ * probe's caller and makes the probe return -1. */
+int probe_report_fault(arch_fault_t *out);
+int probe_report_fault(arch_fault_t *out)
+{
+    if (out)
+        *out = probe_fault;
+    return -1;
+}
