@@ -5,6 +5,7 @@ set(DOGMA_KERN_GENERIC_SOURCES
     kern/cmdline.c
     kern/fmt.c
     kern/heap.c
+    kern/ksyms.c
     kern/mb2.c
     kern/pmm.c
     kern/vrange.c

@@ -8,6 +8,7 @@
  * failure with a readable dump.
  */
 #include <arch/arch.h>
+#include <kern/boot.h>
 #include <kern/fmt.h>
 #include <kern/heap.h>
 #include <kern/ktest.h>
@@ -319,6 +320,56 @@ static void test_stack_overflow(const mb2_info_t *boot)
     (void)recurse(0);
 }
 
+/* ---- bad boot information ---------------------------------------------- */
+
+static mb2_info_t bad_info; /* too big for the stack */
+static uint8_t bad_block[16384] __attribute__((aligned(8)));
+
+/* The loader's real block with the memory-map tag's entry size smashed:
+ * the kernel must refuse it by name, exactly as at boot. */
+static void test_bad_mbi(const mb2_info_t *boot)
+{
+    const uint8_t *mbi = boot_mbi();
+    CHECK(boot->total_size <= sizeof bad_block);
+    memcpy(bad_block, mbi, boot->total_size);
+    for (uint32_t off = 8; off + 8 <= boot->total_size;) {
+        uint32_t type, size;
+        memcpy(&type, bad_block + off, 4);
+        memcpy(&size, bad_block + off + 4, 4);
+        if (type == MB2_TAG_MMAP) {
+            uint32_t entry_size = 16;
+            memcpy(bad_block + off + 8, &entry_size, 4);
+            log_info("test", "bad-mbi: memory-map entry size set to 16 at +0x%x; parsing", off + 8);
+            boot_parse_info(MB2_BOOTLOADER_MAGIC, bad_block, sizeof bad_block, &bad_info);
+            ktest_fail("the damaged block was accepted", __FILE__, __LINE__);
+        }
+        CHECK(type != MB2_TAG_END && size >= 8);
+        off += ALIGN_UP(size, 8);
+    }
+    ktest_fail("the loader's block has no memory map", __FILE__, __LINE__);
+}
+
+/* A well-formed block whose memory map cannot be true: two available
+ * ranges overlap. */
+static void test_bad_mmap(const mb2_info_t *boot)
+{
+    static const uint32_t block[] __attribute__((aligned(8))) = {
+        /* total_size, reserved */
+        8 + 16 + 3 * 24 + 8, 0,
+        /* memory map: type 6, size, entry_size 24, version 0 */
+        6, 16 + 3 * 24, 24, 0,
+        0x00000000, 0, 0x0009fc00, 0, 1, 0,        /* 0 - 639 KiB */
+        0x00100000, 0, 0x08000000, 0, 1, 0,        /* 1 MiB - 129 MiB */
+        0x04000000, 0, 0x08000000, 0, 1, 0,        /* 64 MiB - 192 MiB: overlaps */
+        /* end */
+        0, 8,
+    };
+    (void)boot;
+    log_info("test", "bad-mmap: parsing a block whose available ranges overlap");
+    boot_parse_info(MB2_BOOTLOADER_MAGIC, block, sizeof block, &bad_info);
+    ktest_fail("the impossible memory map was accepted", __FILE__, __LINE__);
+}
+
 /* Scenarios for the harness's own tests: it must call a hang a hang and a
  * triple fault a triple fault. */
 static void test_hang(const mb2_info_t *boot)
@@ -349,6 +400,8 @@ static const struct {
     {"interrupts", test_interrupts},
     {"panic", test_panic},
     {"stack-overflow", test_stack_overflow},
+    {"bad-mbi", test_bad_mbi},
+    {"bad-mmap", test_bad_mmap},
     {"hang", test_hang},
     {"triple-fault", test_triple_fault},
 };

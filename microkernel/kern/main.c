@@ -10,9 +10,11 @@
  * banner, and a test scenario if the command line names one.
  */
 #include <arch/arch.h>
+#include <kern/boot.h>
 #include <kern/cmdline.h>
 #include <kern/fmt.h>
 #include <kern/heap.h>
+#include <kern/ksyms.h>
 #include <kern/ktest.h>
 #include <kern/log.h>
 #include <kern/mb2.h>
@@ -27,32 +29,48 @@
 #define DOGMA_BUILD_TYPE "unknown"
 #endif
 
-#define MIN_RAM (16 * MB)
 #define DEFAULT_HZ 100
 
 pmm_t kpmm;
 vrange_t kvrange;
 static mb2_info_t boot_info; /* too big for the stack; kept for later users */
+static const void *mbi_virt;
 
 void log_set_level(log_level_t level);
 _Noreturn void kmain(uint32_t magic, uint32_t mbi_phys);
 
-static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
+void boot_parse_info(uint32_t magic, const void *mbi, size_t avail, mb2_info_t *out_info)
 {
     mb2_error_t err;
-    /* The boot page tables map the first 4 GiB at the direct-map base, and
-     * the block's address is 32 bits: it is readable. Its size is not
-     * known yet, so the parser is bounded by the largest block accepted. */
-    const void *mbi = arch_phys_to_virt(mbi_phys);
-    if (mb2_parse(mbi, MB2_MAX_TOTAL_SIZE, magic, &boot_info, &err) != MB2_OK ||
-        mb2_check_mmap(&boot_info, MIN_RAM, &err) != MB2_OK) {
+    if (mb2_parse(mbi, avail, magic, out_info, &err) != MB2_OK ||
+        mb2_check_mmap(out_info, BOOT_MIN_RAM, &err) != MB2_OK) {
         char msg[256];
         mb2_format_error(&err, msg, sizeof msg);
         kpanic("boot information from the loader is unusable: %s", msg);
     }
+}
+
+const void *boot_mbi(void) { return mbi_virt; }
+
+static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
+{
+    /* The boot page tables map the first 4 GiB at the direct-map base, and
+     * the block's address is 32 bits: it is readable. Its size is not
+     * known yet, so the parser is bounded by the largest block accepted. */
+    const void *mbi = arch_phys_to_virt(mbi_phys);
+    mbi_virt = mbi;
+    boot_parse_info(magic, mbi, MB2_MAX_TOTAL_SIZE, &boot_info);
     log_info("boot", "multiboot2 information at %x (%u bytes) from \"%s\": %zu memory ranges, "
              "%zu modules, command line \"%s\"", mbi_phys, boot_info.total_size,
              boot_info.loader_name, boot_info.n_mmap, boot_info.n_modules, boot_info.cmdline);
+
+    if (boot_info.elf.present &&
+        ksyms_init(&kernel_syms, (const uint8_t *)mbi + boot_info.elf.headers_offset,
+                   boot_info.elf.num, boot_info.elf.entsize, arch_phys_to_virt))
+        log_info("boot", "kernel symbols: %zu entries, backtraces will name functions",
+                 kernel_syms.nsyms);
+    else
+        log_warn("boot", "no kernel symbol table from the loader; backtraces show addresses only");
 }
 
 static void apply_cmdline(void)
@@ -92,6 +110,9 @@ static void memory_init(uint32_t mbi_phys)
     reserved[nr++] = (pmm_range_t){mbi_phys, (paddr_t)mbi_phys + boot_info.total_size};
     for (size_t i = 0; i < boot_info.n_modules; i++)
         reserved[nr++] = (pmm_range_t){boot_info.modules[i].start, boot_info.modules[i].end};
+    for (size_t i = 0; i < ARRAY_LEN(kernel_syms.ranges); i++)
+        if (kernel_syms.ranges[i].end > kernel_syms.ranges[i].base)
+            reserved[nr++] = (pmm_range_t){kernel_syms.ranges[i].base, kernel_syms.ranges[i].end};
 
     pmm_err_t perr = pmm_init(&kpmm, usable, nu, reserved, nr, arch_phys_to_virt);
     if (perr != PMM_OK)

@@ -260,10 +260,8 @@ static mb2_err_code_t mb2_tag_elf(mb2_reader_t *r, uint32_t off, uint32_t size)
     elf->num = num;
     elf->entsize = entsize;
     elf->shndx = mb2_rd32(t + 16);
-    /* The parser knows only the address the block was handed at: this is
-     * physical only if mbi was. A caller that reads the block through a
-     * mapping (the kernel's direct map) must convert it back. */
-    elf->headers_phys = (uint64_t)(uintptr_t)(t + MB2_ELF_HEADER);
+    /* An offset, not an address: the caller knows where the block is. */
+    elf->headers_offset = off + MB2_ELF_HEADER;
     return MB2_OK;
 }
 

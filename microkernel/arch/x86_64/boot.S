@@ -189,6 +189,7 @@ no_nx:
     jmp boot_fail
 
     .code64
+    .type long_mode_entry, @function
 long_mode_entry:
     movw $0x10, %ax
     movw %ax, %ds
@@ -207,3 +208,4 @@ long_mode_entry:
 1:  cli
     hlt
     jmp 1b
+    .size long_mode_entry, . - long_mode_entry

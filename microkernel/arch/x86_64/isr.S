@@ -31,6 +31,7 @@ isr_stubs:
     .global isr_stubs_end
 isr_stubs_end:
 
+    .type trap_common, @function
 trap_common:
     pushq %rax
     pushq %rbx
@@ -73,4 +74,4 @@ trap_common:
     popq %rax
     addq $16, %rsp       /* vector, error code */
     iretq
-
+    .size trap_common, . - trap_common

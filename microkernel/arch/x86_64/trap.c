@@ -13,6 +13,7 @@
 #include <arch/arch.h>
 #include <kern/log.h>
 #include <kern/fmt.h>
+#include <kern/ksyms.h>
 
 #include "cpu.h"
 #include "x86.h"
@@ -95,7 +96,11 @@ static void dump_frame(const trap_frame_t *tf)
     log_err("trap", "%s (vector %lu) in %s mode", name, tf->vector,
             (tf->cs & 3) ? "user" : "kernel");
     log_err("trap", "  error code 0x%lx %s", tf->error_code, detail);
-    log_err("trap", "  RIP %016lx  CS %04lx  RFLAGS %016lx", tf->rip, tf->cs, tf->rflags);
+    const char *fn = "?";
+    uint64_t off = 0;
+    ksyms_lookup(&kernel_syms, tf->rip, &fn, &off);
+    log_err("trap", "  RIP %016lx (%s+0x%lx)  CS %04lx  RFLAGS %016lx", tf->rip, fn, off, tf->cs,
+            tf->rflags);
     if (tf->vector == 14)
         log_err("trap", "  CR2 %016lx (the faulting address)", read_cr2());
     log_err("trap", "  RSP %016lx  SS %04lx  CR3 %016lx", tf->rsp, tf->ss, read_cr3());
@@ -147,24 +152,51 @@ static bool frame_ok(uint64_t rbp)
            (rbp & 7) == 0;
 }
 
-void arch_backtrace_from(uint64_t rbp);
-void arch_backtrace_from(uint64_t rbp)
+static void print_frame(int depth, uint64_t addr, unsigned repeats)
 {
-    log_err("trap", "backtrace (resolve with: addr2line -f -e build/microkernel/dogma.elf ADDR...):");
-    for (int depth = 0; depth < 32 && frame_ok(rbp); depth++) {
+    const char *name;
+    uint64_t off;
+    char where[96] = "";
+    if (ksyms_lookup(&kernel_syms, addr, &name, &off))
+        fmt_snprintf(where, sizeof where, " %s+0x%lx", name, off);
+    if (repeats)
+        log_err("trap", "  ... the frame above %u more times", repeats);
+    else
+        log_err("trap", "  #%-2d %016lx%s", depth, addr, where);
+}
+
+static void backtrace_from(uint64_t rbp)
+{
+    uint64_t last = 0;
+    unsigned repeats = 0;
+    int depth = 0;
+    log_err("trap", "backtrace:");
+    for (int steps = 0; steps < 4096 && depth < 32 && frame_ok(rbp); steps++) {
         const uint64_t *frame = (const uint64_t *)rbp;
         if (frame[1] == 0)
             break;
-        log_err("trap", "  #%-2d %016lx", depth, frame[1]);
+        if (frame[1] == last) {
+            repeats++; /* recursion: say how deep, not every frame */
+        } else {
+            if (repeats)
+                print_frame(depth, last, repeats);
+            repeats = 0;
+            print_frame(depth++, frame[1], 0);
+            last = frame[1];
+        }
         if (frame[0] <= rbp)
             break; /* stacks grow down: a caller's frame is higher */
         rbp = frame[0];
     }
+    if (repeats)
+        print_frame(depth, last, repeats);
+    if (!kernel_syms.nsyms)
+        log_err("trap", "(resolve with: addr2line -f -e build/microkernel/dogma.elf ADDR...)");
 }
 
 void arch_backtrace_here(void)
 {
-    arch_backtrace_from((uint64_t)__builtin_frame_address(0));
+    backtrace_from((uint64_t)__builtin_frame_address(0));
 }
 
 /* The fixup side of every probe (probe.S): hands the recorded fault to the

@@ -123,7 +123,7 @@ typedef struct {
 typedef struct {
     bool present;
     uint32_t num, entsize, shndx;
-    uint64_t headers_phys; /* where the section headers are, physical */
+    uint32_t headers_offset; /* where the headers are, from the block's start */
 } mb2_elf_sections_t;
 
 typedef struct {
