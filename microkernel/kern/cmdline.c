@@ -54,3 +54,30 @@ bool cmdline_get_uint(const char *cmdline, const char *key, uint64_t *out_val)
     *out_val = v;
     return true;
 }
+
+static bool key_known(const char *word, size_t wlen, const char *const *known)
+{
+    for (const char *const *k = known; *k; k++) {
+        size_t klen = strlen(*k);
+        if (wlen >= klen && strncmp(word, *k, klen) == 0 &&
+            (wlen == klen || word[klen] == '='))
+            return true;
+    }
+    return false;
+}
+
+void cmdline_for_unknown(const char *cmdline, const char *const *known,
+                         void (*fn)(const char *word, size_t len))
+{
+    const char *p = cmdline;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *word = p;
+        while (*p && *p != ' ')
+            p++;
+        size_t wlen = (size_t)(p - word);
+        if (wlen && !key_known(word, wlen, known))
+            fn(word, wlen);
+    }
+}

@@ -73,8 +73,16 @@ static void parse_boot_info(uint32_t magic, uint32_t mbi_phys)
         log_warn("boot", "no kernel symbol table from the loader; backtraces show addresses only");
 }
 
+static void warn_unknown_word(const char *word, size_t len)
+{
+    log_warn("boot", "ignoring unknown command-line word \"%.*s\" (known: test= hz= loglevel=)",
+             (int)len, word);
+}
+
 static void apply_cmdline(void)
 {
+    static const char *const known[] = {"test", "hz", "loglevel", NULL};
+    cmdline_for_unknown(boot_info.cmdline, known, warn_unknown_word);
     uint64_t level;
     if (cmdline_get_uint(boot_info.cmdline, "loglevel", &level))
         log_set_level(level > LOG_DEBUG ? LOG_DEBUG : (log_level_t)level);

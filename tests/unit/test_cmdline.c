@@ -62,3 +62,22 @@ UT_TEST(cmdline_numbers)
     UT_CHECK(!cmdline_get_uint("hz", "hz", &n));
     UT_EQ(n, 7); /* untouched on failure */
 }
+
+static char unknown_seen[128];
+
+static void collect(const char *word, size_t len)
+{
+    strncat(unknown_seen, word, len);
+    strcat(unknown_seen, "|");
+}
+
+UT_TEST(cmdline_reports_unknown_words)
+{
+    static const char *const known[] = {"test", "hz", NULL};
+    unknown_seen[0] = 0;
+    cmdline_for_unknown(" test=boot tset=boot hz hzz=1 test  quiet ", known, collect);
+    UT_STREQ(unknown_seen, "tset=boot|hzz=1|quiet|");
+    unknown_seen[0] = 0;
+    cmdline_for_unknown("", known, collect);
+    UT_STREQ(unknown_seen, "");
+}
