@@ -37,7 +37,7 @@ dogma_qemu_cmd() {
     local iso=$2 firmware=$3 accel=$4 serial=$5
     shift 5
     _cmd=(qemu-system-x86_64 -machine q35 -m 256M -smp 1
-          -display none -no-reboot
+          -display none -no-reboot -nic none
           -serial "$serial"
           -device isa-debug-exit,iobase=0xf4,iosize=0x04
           -cdrom "$iso" -boot d)
