@@ -51,9 +51,10 @@ _Noreturn void ut_unexpected_panic(const char *msg)
 int main(int argc, char **argv)
 {
     const char *filter = argc > 1 ? argv[1] : NULL;
-    int passed = 0, failed = 0;
+    /* volatile: they change between setjmp and a longjmp back to it. */
+    volatile int passed = 0, failed = 0;
 
-    for (int i = 0; i < ncases; i++) {
+    for (volatile int i = 0; i < ncases; i++) {
         if (filter && !strstr(cases[i].name, filter))
             continue;
         ut_panic_jmp = NULL;
