@@ -4,7 +4,8 @@
 # no libc, no red zone (interrupts push onto the current stack), no SSE/x87
 # state in kernel code (traps do not save it), the kernel code model (the
 # image is linked at -2 GiB), no PIE, and frame pointers kept so a panic can
-# walk the stack.
+# walk the stack; unwind tables go to .debug_frame (for GDB, never loaded)
+# rather than .eh_frame (nothing in the kernel unwinds by itself).
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 
@@ -20,7 +21,7 @@ execute_process(COMMAND clang -print-resource-dir
                 OUTPUT_VARIABLE DOGMA_CLANG_RESOURCE_DIR
                 OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(DOGMA_KERNEL_CFLAGS
-    "-ffreestanding -fno-pie -fno-pic -mno-red-zone -mcmodel=kernel -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-omit-frame-pointer -fno-builtin -nostdinc -isystem ${DOGMA_CLANG_RESOURCE_DIR}/include")
+    "-ffreestanding -fno-pie -fno-pic -mno-red-zone -mcmodel=kernel -mno-sse -mno-mmx -mno-80387 -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-builtin -nostdinc -isystem ${DOGMA_CLANG_RESOURCE_DIR}/include")
 set(CMAKE_C_FLAGS_INIT "${DOGMA_KERNEL_CFLAGS}")
 set(CMAKE_ASM_FLAGS_INIT "${DOGMA_KERNEL_CFLAGS}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT

@@ -189,8 +189,12 @@ no_nx:
     jmp boot_fail
 
     .code64
+    .cfi_sections .debug_frame
     .type long_mode_entry, @function
 long_mode_entry:
+    /* The outermost frame: debuggers stop unwinding here. */
+    .cfi_startproc
+    .cfi_undefined rip
     movw $0x10, %ax
     movw %ax, %ds
     movw %ax, %es
@@ -208,4 +212,5 @@ long_mode_entry:
 1:  cli
     hlt
     jmp 1b
+    .cfi_endproc
     .size long_mode_entry, . - long_mode_entry
