@@ -14,8 +14,11 @@ fi
 out=$1 kernel=$2 initrd=$3 cmdline=${4:-} timeout=${5:-0}
 here=$(cd "$(dirname "$0")" && pwd)
 
+# The command line goes into grub.cfg through sed: refuse what either
+# would interpret.
 case $cmdline in
-    *[\"\\\$\;]*) echo "mkiso: the command line may not contain \" \\ \$ or ;" >&2; exit 2 ;;
+    *[\"\\\$\;\|\&\'\`]*)
+        echo "mkiso: the kernel command line may not contain \" \\ \$ ; | & ' or \`" >&2; exit 2 ;;
 esac
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/dogma-iso.XXXXXX")

@@ -41,8 +41,9 @@ dogma_qemu_cmd() {
           -serial "$serial"
           -device isa-debug-exit,iobase=0xf4,iosize=0x04
           -cdrom "$iso" -boot d)
+    # -cpu max, not host: host needs KVM, and would stop the fallback.
     if [ "$accel" = kvm ]; then
-        _cmd+=(-accel kvm -accel tcg -cpu host)
+        _cmd+=(-accel kvm -accel tcg -cpu max)
     else
         _cmd+=(-accel tcg -cpu max)
     fi

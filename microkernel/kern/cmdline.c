@@ -42,6 +42,8 @@ bool cmdline_get_uint(const char *cmdline, const char *key, uint64_t *out_val)
     char buf[24];
     if (!cmdline_get(cmdline, key, buf, sizeof buf) || !buf[0])
         return false;
+    if (strlen(buf) == sizeof buf - 1)
+        return false; /* perhaps cut short: no number is that long */
     uint64_t v = 0;
     for (const char *c = buf; *c; c++) {
         if (*c < '0' || *c > '9')

@@ -60,6 +60,7 @@ UT_TEST(cmdline_numbers)
     UT_CHECK(!cmdline_get_uint("hz=-5", "hz", &n));
     UT_CHECK(!cmdline_get_uint("hz=", "hz", &n));
     UT_CHECK(!cmdline_get_uint("hz", "hz", &n));
+    UT_CHECK(!cmdline_get_uint("hz=000000000000000000000100", "hz", &n)); /* too long */
     UT_EQ(n, 7); /* untouched on failure */
 }
 

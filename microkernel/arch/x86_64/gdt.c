@@ -28,7 +28,18 @@ typedef struct PACKED {
 
 static tss_t tss;
 static uint64_t gdt[8];
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+/* Each IST stack sits above a guard page that arch_paging_init leaves
+ * unmapped, so running off one faults instead of corrupting .bss. */
+static struct {
+    uint8_t guard[PAGE_SIZE];
+    uint8_t stack[IST_STACK_SIZE];
+} ist_stacks[3] __attribute__((aligned(PAGE_SIZE)));
+
+void gdt_ist_guards(vaddr_t out_guards[3])
+{
+    for (int i = 0; i < 3; i++)
+        out_guards[i] = (vaddr_t)ist_stacks[i].guard;
+}
 
 static void gdt_set_tss(int index, const tss_t *t)
 {
@@ -51,9 +62,9 @@ void gdt_init(void)
 
     memset(&tss, 0, sizeof tss);
     /* IST slots are 1-based in the IDT, 0-based here. */
-    tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(ist_stacks[0] + IST_STACK_SIZE);
-    tss.ist[IST_NMI - 1] = (uint64_t)(ist_stacks[1] + IST_STACK_SIZE);
-    tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)(ist_stacks[2] + IST_STACK_SIZE);
+    tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(ist_stacks[0].stack + IST_STACK_SIZE);
+    tss.ist[IST_NMI - 1] = (uint64_t)(ist_stacks[1].stack + IST_STACK_SIZE);
+    tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)(ist_stacks[2].stack + IST_STACK_SIZE);
     tss.rsp[0] = (uint64_t)kernel_stack_top;
     tss.iomap_base = sizeof tss; /* no I/O permission bitmap */
     gdt_set_tss(6, &tss);        /* 0x30 */

@@ -190,6 +190,11 @@ void arch_paging_init(struct pmm *pmm, paddr_t max_phys)
     map_kernel_range(__data_start, __stack_guard, ARCH_MAP_WRITE);
     map_kernel_range(__stack_bottom, kernel_stack_top, ARCH_MAP_WRITE);
 
+    vaddr_t guards[3];
+    gdt_ist_guards(guards);
+    for (int i = 0; i < 3; i++)
+        arch_unmap_page(guards[i]); /* the frame stays the image's */
+
     write_cr4(read_cr4() | CR4_PGE);
     write_cr3(pml4_phys);
 

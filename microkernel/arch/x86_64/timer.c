@@ -27,6 +27,13 @@
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
 #define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_THERMAL 0x330
+#define LAPIC_LVT_PERF 0x340
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERROR 0x370
+#define APIC_BASE_ENABLE (1ull << 11)
+#define APIC_BASE_X2APIC (1ull << 10)
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR 0x390
 #define LAPIC_TIMER_DIV 0x3e0
@@ -52,9 +59,8 @@ static void pit_ch2_start(void)
     outb(PIT_CMD, 0xb0);                         /* ch2, lo/hi, mode 0 */
     outb(PIT_CH2, count & 0xff);
     outb(PIT_CH2, count >> 8);
-    uint8_t b = inb(PORT_B) & ~0x01;             /* restart: gate low, high */
-    outb(PORT_B, b);
-    outb(PORT_B, b | 0x01);
+    /* In mode 0 the count starts on the write of its high byte, with the
+     * gate high: the window opens here, a few port accesses before t0. */
 }
 
 static void pit_ch2_wait(void)
@@ -132,9 +138,23 @@ void arch_timer_init(unsigned hz)
     pic_disable();
 
     uint64_t base = rdmsr(MSR_APIC_BASE);
-    wrmsr(MSR_APIC_BASE, base | (1u << 11)); /* global enable */
-    lapic = arch_map_mmio(base & 0xfffff000ull, PAGE_SIZE);
+    if (base & APIC_BASE_X2APIC) {
+        /* Firmware left x2APIC on; the kernel drives the xAPIC's MMIO
+         * registers. The only legal way back is through disabled. */
+        wrmsr(MSR_APIC_BASE, base & ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
+        log_info("timer", "firmware left the LAPIC in x2APIC mode; switched to xAPIC");
+    }
+    wrmsr(MSR_APIC_BASE, (base & ~APIC_BASE_X2APIC) | APIC_BASE_ENABLE);
+    paddr_t lapic_phys = base & ~0xfffull & (arch_max_phys() - 1);
+    lapic = arch_map_mmio(lapic_phys, PAGE_SIZE);
     lapic_write(LAPIC_TPR, 0);
+    /* Nothing but the timer may interrupt: firmware may have left LINT0
+     * as ExtINT and the others armed. */
+    lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+    lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
+    lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+    lapic_write(LAPIC_LVT_PERF, LVT_MASKED);
+    lapic_write(LAPIC_LVT_THERMAL, LVT_MASKED);
     lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
 
     lapic_timer_hz = lapic_calibrate();
@@ -144,7 +164,7 @@ void arch_timer_init(unsigned hz)
     lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
     lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_timer_hz / hz));
     log_info("timer", "LAPIC at %lx, timer input %lu.%03lu MHz, ticking at %u Hz (PIC masked)",
-             (uint64_t)(base & 0xfffff000u), lapic_timer_hz / 1000000, lapic_timer_hz / 1000 % 1000, hz);
+             lapic_phys, lapic_timer_hz / 1000000, lapic_timer_hz / 1000 % 1000, hz);
 }
 
 void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }

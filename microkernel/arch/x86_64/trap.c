@@ -54,8 +54,18 @@ static arch_fault_t fault_of(const trap_frame_t *tf)
     };
 }
 
+/* Faults a probe may meet and resume from. Not NMI, #DB or #MC (they can
+ * arrive at any instruction, including a probe's, and are not its fault),
+ * and never #DF (an abort: the saved RIP means nothing). */
+static bool fixup_vector(uint64_t vec)
+{
+    return vec == 6 || vec == 12 || vec == 13 || vec == 14 || vec == 17;
+}
+
 static bool try_fixup(trap_frame_t *tf)
 {
+    if (!fixup_vector(tf->vector) || (tf->cs & 3) != 0)
+        return false; /* probes are kernel code */
     for (const extable_entry_t *e = __extable_start; e < __extable_end; e++) {
         if (e->insn == tf->rip) {
             probe_fault = fault_of(tf);
@@ -134,6 +144,12 @@ void trap_dispatch(trap_frame_t *tf)
         }
     }
 
+    /* A fault while dumping a fault (a bad symbol table, say) must not
+     * dump again: that recursion would end in a triple fault. */
+    static bool dumping;
+    if (dumping)
+        kpanic("fault %u at RIP %016lx while reporting an earlier fault", vec, tf->rip);
+    dumping = true;
     dump_frame(tf);
     if (vec < 32)
         kpanic("unhandled %s at RIP %016lx", exception_names[vec], tf->rip);

@@ -18,6 +18,7 @@ typedef struct {
 void serial_init(void);
 void tsc_calibrate(void);
 void gdt_init(void);
+void gdt_ist_guards(vaddr_t out_guards[3]);
 void idt_init(void);
 void trap_dispatch(trap_frame_t *tf);
 void pic_disable(void);
