@@ -7,6 +7,7 @@ set(DOGMA_KERN_GENERIC_SOURCES
     kern/heap.c
     kern/ksyms.c
     kern/mb2.c
+    kern/memmap.c
     kern/pmm.c
     kern/vrange.c
 )

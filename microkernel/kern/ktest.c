@@ -229,6 +229,9 @@ static void test_paging(const mb2_info_t *boot)
               "a write to kernel text");
     expect_pf(arch_probe_write8((void *)rodata_ret, 0, &f), &f, (uint64_t)rodata_ret, 0x3,
               "a write to kernel rodata");
+    void *text_alias = arch_phys_to_virt(arch_virt_to_phys(__text_start));
+    expect_pf(arch_probe_write8(text_alias, 0x90, &f), &f, (uint64_t)text_alias, 0x3,
+              "a write to kernel text through the direct map");
     expect_pf(arch_probe_exec((const void *)data_ret, &f), &f, (uint64_t)data_ret, 0x11,
               "executing kernel data");
     expect_pf(arch_probe_exec(arch_phys_to_virt(kpmm.bitmap_phys), &f), &f,

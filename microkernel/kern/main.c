@@ -18,6 +18,7 @@
 #include <kern/ktest.h>
 #include <kern/log.h>
 #include <kern/mb2.h>
+#include <kern/memmap.h>
 #include <kern/pmm.h>
 #include <kern/string.h>
 #include <kern/vrange.h>
@@ -92,26 +93,29 @@ static void apply_cmdline(void)
 
 static void memory_init(uint32_t mbi_phys)
 {
-    pmm_range_t usable[PMM_MAX_RANGES], reserved[PMM_MAX_RESERVED];
-    size_t nu = 0, nr = 0;
-    paddr_t max_phys = 0;
+    static pmm_range_t usable[PMM_MAX_RANGES], ram[PMM_MAX_RANGES];
+    pmm_range_t reserved[PMM_MAX_RESERVED];
+    size_t nr = 0;
 
-    /* RAM the CPU cannot address is a lie of the memory map; ignore it
-     * rather than size the frame bitmap and the direct map for it. */
+    /* RAM the CPU cannot address is a lie of the memory map: clip it
+     * rather than size the frame bitmap and the direct map for it. Pieces
+     * that another entry claims for the firmware are not ours either. */
     paddr_t cpu_max = arch_max_phys();
-    for (size_t i = 0; i < boot_info.n_mmap; i++) {
-        const mb2_mmap_entry_t *e = &boot_info.mmap[i];
-        paddr_t end = MIN(e->base + e->len, cpu_max); /* no wrap: mb2_check_mmap */
-        if (e->base >= end)
-            continue;
-        if (e->type == MB2_MEM_AVAILABLE || e->type == MB2_MEM_ACPI_RECLAIMABLE ||
-            e->type == MB2_MEM_NVS)
-            max_phys = MAX(max_phys, end);
-        if (e->type != MB2_MEM_AVAILABLE)
-            continue;
-        if (nu == PMM_MAX_RANGES)
-            kpanic("memory map has more than %d available ranges", PMM_MAX_RANGES);
-        usable[nu++] = (pmm_range_t){e->base, end};
+    size_t nu = memmap_usable(boot_info.mmap, boot_info.n_mmap, cpu_max, usable, PMM_MAX_RANGES);
+    size_t nram = memmap_mappable(boot_info.mmap, boot_info.n_mmap, cpu_max, ram, PMM_MAX_RANGES);
+    if (nu == SIZE_MAX || nram == SIZE_MAX)
+        kpanic("memory map splits into more than %d ranges", PMM_MAX_RANGES);
+    for (size_t i = 0; i < ARRAY_LEN(kernel_syms.ranges); i++) {
+        const ksyms_range_t *r = &kernel_syms.ranges[i];
+        bool in_ram = false;
+        for (size_t k = 0; k < nu; k++)
+            in_ram |= r->base >= usable[k].base && r->end <= usable[k].end;
+        if (kernel_syms.nsyms && !in_ram) {
+            /* Tables outside RAM cannot be right; reading them could fault
+             * in the middle of a panic. */
+            log_warn("boot", "kernel symbol table outside RAM (%lx-%lx); not used", r->base, r->end);
+            kernel_syms = (ksyms_t){0};
+        }
     }
     reserved[nr++] = (pmm_range_t){0, 1 * MB}; /* real-mode IVT, BIOS data, option ROMs */
     reserved[nr++] = (pmm_range_t){arch_kernel_phys_start(), arch_kernel_phys_end()};
@@ -129,7 +133,7 @@ static void memory_init(uint32_t mbi_phys)
              kpmm.free_frames * PAGE_SIZE / MB, nu, kpmm.free_frames,
              kpmm.bitmap_bytes / KB, kpmm.bitmap_phys);
 
-    arch_paging_init(&kpmm, max_phys);
+    arch_paging_init(&kpmm, ram, nram);
 
     heap_init(&kheap, &kpmm, arch_phys_to_virt, arch_virt_to_phys);
     log_info("heap", "slab heap ready: %d size classes from %d to %d bytes",

@@ -5,6 +5,7 @@
 #                   --firmware bios|uefi --cmdline "test=NAME ..."
 #                   [--expect pass|fail] [--expect-log REGEX]...
 #                   [--timeout SECONDS] [--accel auto|kvm|tcg]
+#                   [--qemu-arg ARG]...   (appended to QEMU's command line)
 #
 # The kernel ends a scenario through QEMU's isa-debug-exit device: status 33
 # means the kernel said PASS, 35 that it said FAIL (a failed check or a
@@ -22,6 +23,7 @@ source "$here/../../images/qemu.sh"
 
 kernel= initrd= workdir= name= firmware=bios cmdline= expect=pass timeout=60 accel=auto
 expect_logs=()
+qemu_args=()
 while [ $# -gt 0 ]; do
     case $1 in
         --kernel) kernel=$2; shift 2 ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
         --expect-log) expect_logs+=("$2"); shift 2 ;;
         --timeout) timeout=$2; shift 2 ;;
         --accel) accel=$2; shift 2 ;;
+        --qemu-arg) qemu_args+=("$2"); shift 2 ;;
         *) echo "run-scenario: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -58,7 +61,7 @@ if ! "$here/../../images/mkiso.sh" "$iso" "$kernel" "$initrd" "$cmdline" 0; then
 fi
 
 accel=$(dogma_qemu_accel "$accel") || exit 2
-dogma_qemu_cmd qemu "$iso" "$firmware" "$accel" "file:$log"
+dogma_qemu_cmd qemu "$iso" "$firmware" "$accel" "file:$log" "${qemu_args[@]}"
 echo "running: ${qemu[*]}"
 start=$(date +%s%N)
 timeout --kill-after=5 "$timeout" "${qemu[@]}" </dev/null 2>"$workdir/$name.stderr"

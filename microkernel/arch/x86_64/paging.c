@@ -36,6 +36,7 @@
 #define MMIO_END ((vaddr_t)0xffffff8000000000)
 
 #define LOWER_HALF_END ((vaddr_t)0x0000800000000000)
+#define DIRECT_MAP_SIZE (MMIO_BASE - ARCH_DIRECT_MAP_BASE) /* 127 TiB */
 
 static pmm_t *pt_pmm;
 static uint64_t *pml4;
@@ -157,14 +158,40 @@ void *arch_map_mmio(paddr_t pa, size_t size)
     return (void *)(va + (pa - base));
 }
 
-static void map_direct(paddr_t max_phys)
+/* Maps [base, end) at its direct-map address with the largest pages that
+ * fit. Pages already mapped are left as they are: ranges may share a page
+ * at their ends, and the kernel image's frames are mapped first,
+ * read-only. A 2 MiB span that already has a page table gets 4 KiB pages. */
+static void map_direct(paddr_t base, paddr_t end, uint64_t bits)
 {
-    paddr_t end = ALIGN_UP(max_phys, 2 * MB);
-    for (paddr_t pa = 0; pa < end; pa += 2 * MB) {
-        uint64_t *pde = pt_walk(ARCH_DIRECT_MAP_BASE + pa, 1, true);
-        if (!pde)
-            kpanic("paging: out of memory building the direct map at %lx", pa);
-        *pde = pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX;
+    for (paddr_t pa = ALIGN_DOWN(base, PAGE_SIZE); pa < end;) {
+        vaddr_t va = ARCH_DIRECT_MAP_BASE + pa;
+        if (IS_ALIGNED(pa, 2 * MB) && end - pa >= 2 * MB) {
+            uint64_t *pde = pt_walk(va, 1, true);
+            if (!pde)
+                kpanic("paging: out of memory building the direct map at %lx", pa);
+            if (!(*pde & PTE_P)) {
+                *pde = pa | bits | PTE_PS;
+                pa += 2 * MB;
+                continue;
+            }
+            if (*pde & PTE_PS) {
+                pa += 2 * MB;
+                continue;
+            }
+        }
+        uint64_t *pte = pt_walk(va, 0, true);
+        if (pte) {
+            if (!(*pte & PTE_P))
+                *pte = pa | bits;
+        } else {
+            /* No page table: out of frames, or inside a 2 MiB page that
+             * an earlier range mapped already. */
+            uint64_t *pde = pt_walk(va, 1, false);
+            if (!pde || !(*pde & PTE_PS))
+                kpanic("paging: out of memory building the direct map at %lx", pa);
+        }
+        pa += PAGE_SIZE;
     }
 }
 
@@ -175,8 +202,9 @@ static void map_kernel_range(const char *start, const char *end, unsigned flags)
             kpanic("paging: cannot map kernel page %lx", va);
 }
 
-void arch_paging_init(struct pmm *pmm, paddr_t max_phys)
+void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram)
 {
+    paddr_t max_phys = 0;
     pt_pmm = pmm;
     pml4_phys = pmm_alloc(pmm);
     if (!pml4_phys)
@@ -184,7 +212,15 @@ void arch_paging_init(struct pmm *pmm, paddr_t max_phys)
     pml4 = arch_phys_to_virt(pml4_phys);
     memset(pml4, 0, PAGE_SIZE);
 
-    map_direct(max_phys);
+    /* The image's frames first, read-only: its direct-map alias must not
+     * be a way around W^X. */
+    map_direct(arch_kernel_phys_start(), arch_kernel_phys_end(), PTE_P | PTE_G | PTE_NX);
+    for (size_t i = 0; i < nram; i++) {
+        paddr_t end = MIN(ram[i].end, DIRECT_MAP_SIZE);
+        if (ram[i].base < end)
+            map_direct(ram[i].base, end, PTE_P | PTE_W | PTE_G | PTE_NX);
+        max_phys = MAX(max_phys, end);
+    }
     map_kernel_range(__text_start, __text_end, ARCH_MAP_EXEC);
     map_kernel_range(__rodata_start, __rodata_end, 0);
     map_kernel_range(__data_start, __stack_guard, ARCH_MAP_WRITE);
@@ -200,9 +236,9 @@ void arch_paging_init(struct pmm *pmm, paddr_t max_phys)
 
     KASSERT(read_cr0() & CR0_WP);
     KASSERT(rdmsr(MSR_EFER) & EFER_NXE);
-    log_info("paging", "global page table at %lx: direct map of %lu MiB at %lx, "
+    log_info("paging", "global page table at %lx: direct map of RAM up to %lu MiB at %lx, "
              "kernel W^X (text %lu KiB rx, rodata %lu KiB r, data %lu KiB rw)",
-             pml4_phys, ALIGN_UP(max_phys, 2 * MB) / MB, ARCH_DIRECT_MAP_BASE,
+             pml4_phys, max_phys / MB, ARCH_DIRECT_MAP_BASE,
              (uint64_t)(__text_end - __text_start) / KB,
              (uint64_t)(__rodata_end - __rodata_start) / KB,
              (uint64_t)(__data_end - __data_start) / KB);

@@ -6,6 +6,7 @@
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
 
+#include <kern/pmm.h>
 #include <kern/types.h>
 
 /* ---- memory layout -------------------------------------------------- */
@@ -41,9 +42,10 @@ enum {
 
 struct pmm;
 
-/* Builds the one global page table (direct map, kernel image with W^X,
- * nothing in the lower half) and switches to it. */
-void arch_paging_init(struct pmm *pmm, paddr_t max_phys);
+/* Builds the one global page table and switches to it: the ram ranges in
+ * the direct map (read-write, no-execute; the kernel image's own frames
+ * read-only there), the kernel image with W^X, nothing in the lower half. */
+void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram);
 
 /* Maps one 4 KiB page in the global table; false if the pmm is out of
  * frames for a table or va is already mapped. */
