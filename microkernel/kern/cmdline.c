@@ -6,19 +6,27 @@
 #include <kern/cmdline.h>
 #include <kern/string.h>
 
+/* The next word at or after *p: its start, with its length in *out_len
+ * (0 at the end of the line); *p moves past it. */
+static const char *next_word(const char **p, size_t *out_len)
+{
+    while (**p == ' ')
+        (*p)++;
+    const char *word = *p;
+    while (**p && **p != ' ')
+        (*p)++;
+    *out_len = (size_t)(*p - word);
+    return word;
+}
+
 bool cmdline_get(const char *cmdline, const char *key, char *out_val, size_t size)
 {
-    size_t klen = strlen(key);
+    size_t klen = strlen(key), wlen;
     bool found = false;
     const char *p = cmdline;
 
     while (*p) {
-        while (*p == ' ')
-            p++;
-        const char *word = p;
-        while (*p && *p != ' ')
-            p++;
-        size_t wlen = (size_t)(p - word);
+        const char *word = next_word(&p, &wlen);
         if (wlen < klen || strncmp(word, key, klen) != 0)
             continue;
         if (wlen == klen) { /* bare key */
@@ -72,13 +80,9 @@ void cmdline_for_unknown(const char *cmdline, const char *const *known,
                          void (*fn)(const char *word, size_t len))
 {
     const char *p = cmdline;
+    size_t wlen;
     while (*p) {
-        while (*p == ' ')
-            p++;
-        const char *word = p;
-        while (*p && *p != ' ')
-            p++;
-        size_t wlen = (size_t)(p - word);
+        const char *word = next_word(&p, &wlen);
         if (wlen && !key_known(word, wlen, known))
             fn(word, wlen);
     }

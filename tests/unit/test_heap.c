@@ -14,43 +14,14 @@
 #include <kern/heap.h>
 #include <kern/pmm.h>
 
+#include "simmem.h"
 #include "ut.h"
 
-#define SIM_BASE (1 * GB)
-#define SIM_BYTES (64 * MB)
-
-static uint8_t *sim_mem;
-static pmm_t sim_pmm;
 static heap_t h;
-
-static void *sim_p2v(paddr_t pa)
-{
-    if (pa < SIM_BASE || pa - SIM_BASE >= SIM_BYTES)
-        ut_fail(__FILE__, __LINE__, "phys_to_virt(0x%llx) outside the simulation",
-                (unsigned long long)pa);
-    return sim_mem + (pa - SIM_BASE);
-}
-
-static paddr_t sim_v2p(const void *v)
-{
-    return (paddr_t)((uintptr_t)v - (uintptr_t)sim_mem) + SIM_BASE;
-}
+static pmm_t sim_pmm;
 
 /* A fresh pmm with `bytes` of usable RAM at SIM_BASE and a heap over it. */
-static void setup(size_t bytes)
-{
-    if (!sim_mem) {
-        sim_mem = aligned_alloc(PAGE_SIZE, SIM_BYTES);
-        if (!sim_mem)
-            ut_fail(__FILE__, __LINE__, "no host memory for the simulation");
-    }
-    /* The buffer is reused: scrub what earlier cases left in it, so no
-     * stale slab header can make a case pass or fail by accident. */
-    memset(sim_mem, 0xa5, bytes);
-    pmm_range_t u[] = {{SIM_BASE, SIM_BASE + bytes}};
-    UT_EQ(pmm_init(&sim_pmm, u, 1, NULL, 0, sim_p2v), PMM_OK);
-    heap_init(&h, &sim_pmm, sim_p2v, sim_v2p);
-}
+static void setup(size_t bytes) { sim_heap_setup(&sim_pmm, &h, bytes); }
 
 static size_t class_of(size_t size)
 {

@@ -16,42 +16,15 @@
 #include <kern/pmm.h>
 #include <kern/vrange.h>
 
+#include "simmem.h"
 #include "ut.h"
 
-#define SIM_BASE (256 * MB)
-#define SIM_BYTES (16 * MB)
 #define PG ((vaddr_t)PAGE_SIZE)
 #define SH_LO ((vaddr_t)0x40000000)
-
-static uint8_t *sim_mem;
 static pmm_t sim_pmm;
 
-static void *sim_p2v(paddr_t pa)
-{
-    if (pa < SIM_BASE || pa - SIM_BASE >= SIM_BYTES)
-        ut_fail(__FILE__, __LINE__, "phys_to_virt(0x%llx) outside the simulation",
-                (unsigned long long)pa);
-    return sim_mem + (pa - SIM_BASE);
-}
-
-static paddr_t sim_v2p(const void *v)
-{
-    return (paddr_t)((uintptr_t)v - (uintptr_t)sim_mem) + SIM_BASE;
-}
-
 /* A fresh pmm with `bytes` of RAM and kheap over it. */
-static void setup(size_t bytes)
-{
-    if (!sim_mem) {
-        sim_mem = aligned_alloc(PAGE_SIZE, SIM_BYTES);
-        if (!sim_mem)
-            ut_fail(__FILE__, __LINE__, "no host memory for the simulation");
-    }
-    memset(sim_mem, 0xa5, bytes);
-    pmm_range_t u[] = {{SIM_BASE, SIM_BASE + bytes}};
-    UT_EQ(pmm_init(&sim_pmm, u, 1, NULL, 0, sim_p2v), PMM_OK);
-    heap_init(&kheap, &sim_pmm, sim_p2v, sim_v2p);
-}
+static void setup(size_t bytes) { sim_heap_setup(&sim_pmm, &kheap, bytes); }
 
 static void vr_check(const vrange_t *v)
 {
