@@ -129,6 +129,9 @@ static void memory_init(uint32_t mbi_phys)
     pmm_err_t perr = pmm_init(&kpmm, usable, nu, reserved, nr, arch_phys_to_virt);
     if (perr != PMM_OK)
         kpanic("cannot set up the frame allocator: %s", pmm_strerror(perr));
+    /* The pmm wrote its bitmap through the boot tables' direct map. */
+    if (kpmm.bitmap_phys + kpmm.bitmap_bytes > 4 * GB)
+        kpanic("frame bitmap at %lx is beyond the boot map's 4 GiB", kpmm.bitmap_phys);
     log_info("pmm", "%zu MiB free in %zu ranges (%zu frames), bitmap %zu KiB at %lx",
              kpmm.free_frames * PAGE_SIZE / MB, nu, kpmm.free_frames,
              kpmm.bitmap_bytes / KB, kpmm.bitmap_phys);

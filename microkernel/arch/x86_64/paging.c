@@ -38,7 +38,12 @@
 #define LOWER_HALF_END ((vaddr_t)0x0000800000000000)
 #define DIRECT_MAP_SIZE (MMIO_BASE - ARCH_DIRECT_MAP_BASE) /* 127 TiB */
 
+/* Until the switch, only the boot tables' first 4 GiB of the direct map
+ * exist: a frame above that cannot be written yet. */
+#define BOOT_DIRECT_MAP_END (4 * GB)
+
 static pmm_t *pt_pmm;
+static bool global_table_live;
 static uint64_t *pml4;
 static paddr_t pml4_phys;
 static vaddr_t mmio_next = MMIO_BASE;
@@ -101,6 +106,8 @@ static uint64_t *pt_next(uint64_t *table, unsigned idx, bool user, bool alloc)
     paddr_t f = pmm_alloc(pt_pmm);
     if (!f)
         return NULL;
+    if (!global_table_live && f >= BOOT_DIRECT_MAP_END)
+        kpanic("paging: page-table frame %lx is beyond the boot map's 4 GiB", f);
     memset(arch_phys_to_virt(f), 0, PAGE_SIZE);
     /* Intermediate entries allow everything; the leaf decides. */
     table[idx] = f | PTE_P | PTE_W | (user ? PTE_U : 0);
@@ -207,8 +214,8 @@ void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram)
     paddr_t max_phys = 0;
     pt_pmm = pmm;
     pml4_phys = pmm_alloc(pmm);
-    if (!pml4_phys)
-        kpanic("paging: no frame for the top-level page table");
+    if (!pml4_phys || pml4_phys >= BOOT_DIRECT_MAP_END)
+        kpanic("paging: no frame below 4 GiB for the top-level page table");
     pml4 = arch_phys_to_virt(pml4_phys);
     memset(pml4, 0, PAGE_SIZE);
 
@@ -233,6 +240,7 @@ void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram)
 
     write_cr4(read_cr4() | CR4_PGE);
     write_cr3(pml4_phys);
+    global_table_live = true;
 
     KASSERT(read_cr0() & CR0_WP);
     KASSERT(rdmsr(MSR_EFER) & EFER_NXE);
