@@ -12,7 +12,6 @@
 static log_level_t log_max = LOG_INFO;
 static const char *const level_names[] = {"err  ", "warn ", "info ", "debug"};
 
-void log_set_level(log_level_t level);
 void log_set_level(log_level_t level) { log_max = level; }
 
 void kvlog(log_level_t level, const char *subsys, const char *fmt, va_list ap)

@@ -37,7 +37,6 @@ vrange_t kvrange;
 static mb2_info_t boot_info; /* too big for the stack; kept for later users */
 static const void *mbi_virt;
 
-void log_set_level(log_level_t level);
 _Noreturn void kmain(uint32_t magic, uint32_t mbi_phys);
 
 void boot_parse_info(uint32_t magic, const void *mbi, size_t avail, mb2_info_t *out_info)
@@ -94,6 +93,9 @@ static void apply_cmdline(void)
 static void memory_init(uint32_t mbi_phys)
 {
     static pmm_range_t usable[PMM_MAX_RANGES], ram[PMM_MAX_RANGES];
+    /* The first MiB, the image, the boot block, the modules, the symbols. */
+    _Static_assert(3 + MB2_MAX_MODULES + ARRAY_LEN(kernel_syms.ranges) <= PMM_MAX_RESERVED,
+                   "reserved[] too small for every boot reservation");
     pmm_range_t reserved[PMM_MAX_RESERVED];
     size_t nr = 0;
 
@@ -126,12 +128,13 @@ static void memory_init(uint32_t mbi_phys)
         if (kernel_syms.ranges[i].end > kernel_syms.ranges[i].base)
             reserved[nr++] = (pmm_range_t){kernel_syms.ranges[i].base, kernel_syms.ranges[i].end};
 
+    /* pmm_init writes its bitmap through the boot tables' direct map (the
+     * first 4 GiB): it takes the lowest free hole, far below that on any
+     * machine with RAM under 4 GiB; if it were not, the write would fault
+     * here with a full dump. */
     pmm_err_t perr = pmm_init(&kpmm, usable, nu, reserved, nr, arch_phys_to_virt);
     if (perr != PMM_OK)
         kpanic("cannot set up the frame allocator: %s", pmm_strerror(perr));
-    /* The pmm wrote its bitmap through the boot tables' direct map. */
-    if (kpmm.bitmap_phys + kpmm.bitmap_bytes > 4 * GB)
-        kpanic("frame bitmap at %lx is beyond the boot map's 4 GiB", kpmm.bitmap_phys);
     log_info("pmm", "%zu MiB free in %zu ranges (%zu frames), bitmap %zu KiB at %lx",
              kpmm.free_frames * PAGE_SIZE / MB, nu, kpmm.free_frames,
              kpmm.bitmap_bytes / KB, kpmm.bitmap_phys);

@@ -12,7 +12,8 @@
 # panic). Anything else is a failure of its own kind, named in the output:
 # a hang (no word within the timeout), QEMU exiting by itself (a triple
 # fault under -no-reboot, or a power-off), or QEMU not starting at all.
-# The serial log is kept in the work directory and shown on any failure.
+# The serial log is kept in the work directory and shown on any failure;
+# the ISO is kept only when the judgement fails.
 # --expect fail turns the judgement around for scenarios that must fail;
 # --expect-log requires each REGEX to appear in the serial log.
 set -uo pipefail
@@ -90,5 +91,11 @@ for re in "${expect_logs[@]}"; do
     fi
 done
 if [ "$outcome" = fail ] || [ "$outcome" = hang ] || ! $ok; then show_log; fi
-if $ok; then echo "PASS $name"; exit 0; fi
+if $ok; then
+    # 20 MB each: keep the image only when it is needed to reproduce a failure.
+    rm -f "$iso" "${iso%.iso}.vars.fd"
+    echo "PASS $name"
+    exit 0
+fi
+echo "the image is kept for reproducing: $iso"
 exit 1

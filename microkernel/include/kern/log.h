@@ -25,6 +25,9 @@ typedef enum {
 void klog(log_level_t level, const char *subsys, const char *fmt, ...) PRINTF_LIKE(3, 4);
 void kvlog(log_level_t level, const char *subsys, const char *fmt, va_list ap);
 
+/* Lines above this level are dropped (loglevel= on the command line). */
+void log_set_level(log_level_t level);
+
 /* Prints "PANIC: <message>", a backtrace, and stops the machine. */
 _Noreturn void kpanic(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
