@@ -153,6 +153,10 @@ paddr_t arch_unmap_page(vaddr_t va)
 
 void *arch_map_mmio(paddr_t pa, size_t size)
 {
+    /* Device addresses come from firmware tables: a range that is empty,
+     * wraps, or lies beyond the CPU's reach is a bad table, not a mapping. */
+    if (size == 0 || pa + size < pa || pa + size > arch_max_phys())
+        kpanic("paging: impossible MMIO range %lx+%zx", pa, size);
     paddr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
     size_t len = ALIGN_UP(pa + size, PAGE_SIZE) - base;
     if (mmio_next + len > MMIO_END)
