@@ -1,0 +1,72 @@
+/*
+ * The arena: every allocation of a decoded module comes from here and is
+ * released at once. Chunks come from the caller's allocator (malloc on a
+ * host, the process's own heap inside verifierd), 64 KiB at a time or one
+ * chunk for a larger request. Nothing is freed piecemeal, which suits a
+ * decoder that builds one immutable picture of a module.
+ */
+#include <dogma/module.h>
+
+struct dx_chunk {
+    dx_chunk_t *next;
+    size_t size; /* the whole chunk, this header included */
+};
+
+#define DX_CHUNK_SIZE ((size_t)64 << 10)
+#define DX_ALIGN ((size_t)16)
+
+void dx_arena_init(dx_arena_t *ar, dx_allocator_t a)
+{
+    ar->a = a;
+    ar->chunks = 0;
+    ar->cur = ar->end = 0;
+    ar->total = 0;
+    ar->failed = false;
+}
+
+static bool arena_grow(dx_arena_t *ar, size_t need)
+{
+    size_t hdr = (sizeof(dx_chunk_t) + DX_ALIGN - 1) & ~(DX_ALIGN - 1);
+    size_t size = DX_CHUNK_SIZE;
+    if (need > size - hdr)
+        size = need + hdr; /* need < SIZE_MAX / 2, checked by the caller */
+    dx_chunk_t *c = ar->a.alloc(ar->a.ctx, size);
+    if (!c) {
+        ar->failed = true;
+        return false;
+    }
+    c->size = size;
+    c->next = ar->chunks;
+    ar->chunks = c;
+    ar->cur = (uint8_t *)c + hdr;
+    ar->end = (uint8_t *)c + size;
+    ar->total += size;
+    return true;
+}
+
+void *dx_arena_alloc(dx_arena_t *ar, size_t size)
+{
+    if (size > SIZE_MAX / 2)
+        return 0;
+    size = (size + DX_ALIGN - 1) & ~(DX_ALIGN - 1);
+    if (size == 0)
+        size = DX_ALIGN;
+    if ((size_t)(ar->end - ar->cur) < size && !arena_grow(ar, size))
+        return 0;
+    void *p = ar->cur;
+    ar->cur += size;
+    __builtin_memset(p, 0, size);
+    return p;
+}
+
+void dx_arena_free(dx_arena_t *ar)
+{
+    dx_chunk_t *c = ar->chunks;
+    while (c) {
+        dx_chunk_t *next = c->next;
+        ar->a.free(ar->a.ctx, c, c->size);
+        c = next;
+    }
+    ar->chunks = 0;
+    ar->cur = ar->end = 0;
+}
