@@ -905,6 +905,8 @@ static void finish(dec_t *d)
     ensure_spaces(d, 255);
     if (d->r.failed)
         return;
+    if (m->ncanon < 7) /* no type section: the single value types still count */
+        m->ncanon = 7;
     if (!d->seen_code && d->nfunc_defined)
         fail(d, DX_E_FUNC_CODE_COUNT, m->size, d->nfunc_defined, 0);
     else if (!d->seen_data && m->has_datacount && m->datacount)
