@@ -524,8 +524,9 @@ static bool v_fixed(dx_val_t *v, const dx_insn_t *in, const dx_siginfo_t *s)
 {
     dx_ctl_t *c = top(v);
     uint32_t n = s->npop;
-    /* Fast path: all operands present and of the right type. */
-    if (v->height - c->height >= n) {
+    /* Fast path: all operands present and of the right type. (n == 0 is
+     * excluded: the stack may not be allocated yet.) */
+    if (n && v->height - c->height >= n) {
         const dx_valtype_t *sp = v->stack + v->height - n;
         uint32_t i = 0;
         while (i < n && sp[i] == s->pop[i])

@@ -543,8 +543,9 @@ UT_TEST(type_rules)
              "\x41\x00\x0b\x1a\x0b", 8, DX_E_TYPE_MISMATCH);
     /* ... and in unreachable code they are fine */
     BODY_OK("", "", 0, "\x02\x7f\x02\x7d\x00\x0e\x01\x00\x01\x0b\x1a\x41\x00\x0b\x1a\x0b");
-    /* multi-value blocks by type index, and a loop with parameters */
-    BODY_OK("", "", 0, "\x0b");
+    /* an instruction that pops nothing before anything was pushed (found
+     * by the fuzzer: the empty stack had no storage yet) */
+    BODY_OK("", "", 0, "\x01\x0b");
 }
 
 UT_TEST(multi_value)
