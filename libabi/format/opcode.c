@@ -33,6 +33,16 @@ const uint8_t dx_op_by_code[256 + DX_FC_CODES] = {
 #undef DX_OP
 };
 
+#define SIMPLE(pfx, im, sg, wd)                                                \
+    ((pfx) == 0 && DX_IMM_##im == DX_IMM_NONE && DX_SIG_##sg != DX_SIG_SPECIAL && \
+     (wd) == 0)
+const uint8_t dx_simple_by_byte[256 + DX_FC_CODES] = {
+#define DX_OP(id, txt, pfx, cd, im, sg, wd)                                    \
+    [(pfx) ? 256 + (cd) : (cd)] = SIMPLE(pfx, im, sg, wd) ? DX_OP_##id + 1 : 0,
+#include <dogma/opcode.def>
+#undef DX_OP
+};
+
 const char *dx_valtype_name(dx_valtype_t t)
 {
     switch (t) {

@@ -18,6 +18,7 @@
  * DX_MAX_STACK and DX_MAX_NESTING.
  */
 #include "code.h"
+#include "opcode.h"
 
 uint32_t dx_canon_single(dx_valtype_t t);
 
@@ -639,6 +640,17 @@ bool dx_val_func(dx_val_t *v, uint32_t func, dx_error_t *out_err)
     dx_insn_t in;
     bool ok = true;
     while (ok && dx_code_more(&c)) {
+        /* Most instructions are one byte with a fixed stack effect and no
+         * immediates: they skip the instruction decoder, which would only
+         * find the same opcode. Everything else takes the general path. */
+        const dx_opinfo_t *oi = dx_simple_op(c.bytes[c.pos]);
+        if (oi && v->depth) {
+            in.op = (dx_op_t)(oi - dx_opinfo);
+            in.offset = c.pos;
+            in.end = ++c.pos;
+            ok = v_fixed(v, &in, &dx_siginfo[oi->sig]);
+            continue;
+        }
         ok = dx_code_next(&c, &in, out_err) && dx_val_insn(v, &in, out_err);
     }
     v->targets = c.targets;
