@@ -9,7 +9,8 @@
 
 #include "opcode.h"
 
-bool dx_dec_opcode(dx_reader_t *r, const dx_module_t *m, dx_op_t *out_op)
+static inline bool dec_opcode(dx_reader_t *r, const dx_module_t *m,
+                              dx_op_t *out_op)
 {
     size_t at = r->pos;
     uint8_t b = dx_rd_u8(r);
@@ -134,8 +135,8 @@ static void rd_br_table(dx_reader_t *r, dx_code_t *c, dx_insn_t *insn)
     insn->u.br_table.deflt = dx_rd_u32(r);
 }
 
-bool dx_dec_imm(dx_reader_t *r, const dx_module_t *m, dx_code_t *c,
-                dx_insn_t *insn)
+static inline bool dec_imm(dx_reader_t *r, const dx_module_t *m, dx_code_t *c,
+                           dx_insn_t *insn)
 {
     (void)m;
     insn->imm = insn->imm2 = r->pos;
@@ -190,7 +191,15 @@ bool dx_dec_imm(dx_reader_t *r, const dx_module_t *m, dx_code_t *c,
         insn->imm2 = r->pos;
         rd_zero(r);
         break;
-    case DX_IMM_I32: insn->u.i32 = dx_rd_s32(r); break;
+    case DX_IMM_I32:
+        /* one byte covers -64..63, most constants in real code */
+        if (r->pos < r->end && r->bytes[r->pos] < 0x80) {
+            insn->u.i32 = (int32_t)((uint32_t)r->bytes[r->pos] << 25) >> 25;
+            r->pos++;
+        } else {
+            insn->u.i32 = dx_rd_s32(r);
+        }
+        break;
     case DX_IMM_I64: insn->u.i64 = dx_rd_s64(r); break;
     case DX_IMM_F32:
         if (dx_rd_left(r) < 4) {
@@ -220,6 +229,17 @@ bool dx_dec_imm(dx_reader_t *r, const dx_module_t *m, dx_code_t *c,
     return !r->failed;
 }
 
+bool dx_dec_opcode(dx_reader_t *r, const dx_module_t *m, dx_op_t *out_op)
+{
+    return dec_opcode(r, m, out_op);
+}
+
+bool dx_dec_imm(dx_reader_t *r, const dx_module_t *m, dx_code_t *c,
+                dx_insn_t *insn)
+{
+    return dec_imm(r, m, c, insn);
+}
+
 void dx_code_init(dx_code_t *c, const dx_module_t *m, uint32_t func,
                   dx_arena_t *ar)
 {
@@ -239,8 +259,8 @@ bool dx_code_next(dx_code_t *c, dx_insn_t *out_insn, dx_error_t *out_err)
     dx_rd_init(&r, c->bytes, c->pos, c->end, out_err);
     out_insn->offset = c->pos;
     out_insn->op = DX_OP_COUNT;
-    if (!dx_dec_opcode(&r, c->m, &out_insn->op) ||
-        !dx_dec_imm(&r, c->m, c, out_insn)) {
+    if (!dec_opcode(&r, c->m, &out_insn->op) ||
+        !dec_imm(&r, c->m, c, out_insn)) {
         out_err->func = c->func;
         out_err->insn = out_insn->offset;
         out_err->op = out_insn->op;

@@ -409,6 +409,8 @@ static bool v_select(dx_val_t *v, const dx_insn_t *in)
 
 dx_valtype_t dx_val_local_type(const dx_val_t *v, uint32_t idx)
 {
+    if (v->nlocals)
+        return idx < v->nlocals ? v->locals[idx] : DX_T_ANY;
     const dx_functype_t *ft = v->type;
     if (idx < ft->nparams)
         return ft->params[idx];
@@ -603,6 +605,33 @@ void dx_val_init(dx_val_t *v, const dx_module_t *m, dx_arena_t *ar)
     v->ar = ar;
 }
 
+/* Lays the function's local types out flat for constant-time lookup, when
+ * that costs no more than a few times the body's size (a tiny body may
+ * declare 50,000 locals; then the runs are searched instead). */
+static void flatten_locals(dx_val_t *v, const dx_func_t *f)
+{
+    uint32_t total = v->type->nparams + f->nlocals;
+    v->nlocals = 0;
+    if (total == 0 || total > 4 * f->body.len)
+        return;
+    if (total > v->locals_cap) {
+        uint32_t cap = v->locals_cap ? v->locals_cap : 64;
+        while (cap < total)
+            cap *= 2;
+        dx_valtype_t *l = dx_arena_alloc(v->ar, cap);
+        if (!l)
+            return; /* no memory: the runs still answer */
+        v->locals = l;
+        v->locals_cap = cap;
+    }
+    __builtin_memcpy(v->locals, v->type->params, v->type->nparams);
+    uint32_t at = v->type->nparams;
+    for (uint32_t r = 0; r < f->nruns; r++)
+        for (; at < f->runs[r].end; at++)
+            v->locals[at] = f->runs[r].type;
+    v->nlocals = total;
+}
+
 bool dx_val_begin(dx_val_t *v, uint32_t func, dx_error_t *out_err)
 {
     v->err = out_err;
@@ -615,6 +644,7 @@ bool dx_val_begin(dx_val_t *v, uint32_t func, dx_error_t *out_err)
         if (!v->seen)
             return verr(v, 0, DX_E_TOO_LARGE, v->m->funcs[func].body.off, 0, 0);
     }
+    flatten_locals(v, &v->m->funcs[func]);
     dx_insn_t fake = {.offset = v->m->funcs[func].body.off, .op = DX_OP_COUNT};
     return push_ctl(v, &fake, CTL_FUNC, v->type);
 }

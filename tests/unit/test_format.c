@@ -586,6 +586,46 @@ UT_TEST(table_instructions)
              DX_E_TYPE_MISMATCH);
 }
 
+/* Local types come from the declaration runs, looked up flat or, when a
+ * small body declares many locals, by searching the runs: both ways agree. */
+static void locals_case(uint32_t get, bool pad, dx_err_t want, int line)
+{
+    wb_t b;
+    wb_func_begin(&b, "il", "", 0);
+    b.p[b.n - 1] = 3; /* three runs instead of none */
+    wb_u(&b, 10);
+    wb_byte(&b, 0x7d); /* locals 2..11: f32 */
+    wb_u(&b, 988);
+    wb_byte(&b, 0x7c); /* 12..999: f64 */
+    wb_u(&b, 1);
+    wb_byte(&b, 0x7e); /* 1000: i64 */
+    if (pad)           /* a long body: the flat table pays for itself */
+        for (int i = 0; i < 300; i++)
+            wb_byte(&b, 0x01);
+    size_t at = wb_pos(&b);
+    wb_byte(&b, 0x20);
+    wb_u(&b, get);
+    wb_bytes(&b, "\x7a\x1a\x0b", 3); /* i64.ctz: wants i64 */
+    wb_func_end(&b);
+    if (want == DX_OK)
+        expect_ok_line(&b, line);
+    else
+        expect_err_at(&b, want, want == DX_E_UNKNOWN_LOCAL ? at + 1
+                                : at + 1 + (get < 128 ? 1 : 2), line);
+}
+
+UT_TEST(local_lookup)
+{
+    for (int pad = 0; pad < 2; pad++) {
+        locals_case(1, pad, DX_OK, __LINE__);
+        locals_case(1000, pad, DX_OK, __LINE__);
+        locals_case(2, pad, DX_E_TYPE_MISMATCH, __LINE__);
+        locals_case(11, pad, DX_E_TYPE_MISMATCH, __LINE__);
+        locals_case(999, pad, DX_E_TYPE_MISMATCH, __LINE__);
+        locals_case(1001, pad, DX_E_UNKNOWN_LOCAL, __LINE__);
+    }
+}
+
 /* ---- limits on instructions --------------------------------------------------------- */
 
 UT_TEST(instruction_limits)

@@ -445,6 +445,9 @@ typedef struct dx_val {
     uint32_t epoch;
     uint32_t *targets;     /* the code reader's br_table scratch */
     uint32_t targets_cap;
+    dx_valtype_t *locals;  /* the function's local types, when flat */
+    uint32_t nlocals;      /* parameters included; 0: look up the runs */
+    uint32_t locals_cap;
     dx_error_t *err;
 } dx_val_t;
 
