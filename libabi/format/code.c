@@ -37,7 +37,7 @@ static inline bool dec_opcode(dx_reader_t *r, const dx_module_t *m,
     dx_op_t op = (dx_op_t)(dx_op_by_code[idx] - 1);
     if ((op == DX_OP_MEMORY_INIT || op == DX_OP_DATA_DROP) && m &&
         !m->has_datacount) {
-        /* Section 5.5.13: the binary must announce data segments before
+        /* Section 5.5.15: the binary must announce data segments before
          * code that names them, so single-pass consumers know the count. */
         dx_rd_fail(r, DX_E_DATA_COUNT_NEEDED, at, 0, 0);
         return false;

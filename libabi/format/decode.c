@@ -777,7 +777,14 @@ static void sec_custom(dec_t *d, dx_section_t *s)
             return;
         }
         m->abi.offset = s->offset;
-        dx_abi_decode(&d->r, d->ar, &m->abi);
+        /* A broken encoding inside the section (a bad name, a truncated
+         * integer) is the section's fault, not WebAssembly's: it is
+         * reported as such, with the underlying rule as its detail. */
+        if (!dx_abi_decode(&d->r, d->ar, &m->abi) &&
+            dx_err_phase(d->err->code) == DX_PHASE_DECODE) {
+            d->err->actual = d->err->code;
+            d->err->code = DX_E_ABI_MALFORMED;
+        }
     } else if (name_eq(s->name, proof_n)) {
         if (m->has_proof) {
             fail(d, DX_E_ABI_DUPLICATE, s->offset, 0, 0);

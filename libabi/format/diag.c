@@ -24,6 +24,7 @@ typedef enum detail {
     DX_DETAIL_OPCODE,  /* expected: prefix byte or 0; actual: opcode */
     DX_DETAIL_MINMAX,  /* expected: maximum; actual: minimum */
     DX_DETAIL_ALIGN,   /* expected: natural log2; actual: given log2 */
+    DX_DETAIL_CAUSE,   /* actual: the code of the underlying rule */
 } detail_t;
 
 static const struct {
@@ -161,6 +162,9 @@ static void put_detail(out_t *o, const dx_error_t *e)
         break;
     case DX_DETAIL_MINMAX:
         put_s(o, "minimum "); put_u(o, a); put_s(o, ", maximum "); put_u(o, x);
+        break;
+    case DX_DETAIL_CAUSE:
+        put_s(o, known((dx_err_t)a) ? errs[a].rule : "?");
         break;
     case DX_DETAIL_ALIGN:
         put_s(o, "alignment 2^"); put_u(o, a); put_s(o, ", natural 2^");

@@ -781,6 +781,8 @@ UT_TEST(dogma_abi_errors)
     ABI_ERR("\x01\x00\x00\x02\x02\x00\x01" "a\x01\x02\x00\x01" "a\x02", 9,
             DX_E_ABI_CAP_NAME);
     ABI_ERR("\x01\x00\x00\x00\x00", 4, DX_E_ABI_TRAILING);
+    ABI_ERR("\x01\x00\x00\x01\x02\x00\x01\xff\x04", 7, DX_E_ABI_MALFORMED);
+    ABI_ERR("\x01\x00\x00\x01\x02\x00\x01", 3, DX_E_ABI_MALFORMED);
 }
 
 UT_TEST(dogma_abi_limits_and_duplicates)
