@@ -1,0 +1,72 @@
+;; Numeric instructions: constants of every type and odd encodings, the
+;; integer and float operators, conversions, reinterpretations, sign
+;; extension and the saturating truncations (0xFC 0..7).
+(module
+  (func $i32ops (export "i32ops") (param $a i32) (param $b i32) (result i32)
+    (i32.add (local.get $a) (local.get $b))
+    (i32.sub (local.get $a)) (i32.mul (local.get $b)) (i32.div_s (local.get $b))
+    (i32.div_u (local.get $b)) (i32.rem_s (local.get $b)) (i32.rem_u (local.get $b))
+    (i32.and (local.get $a)) (i32.or (local.get $b)) (i32.xor (local.get $a))
+    (i32.shl (local.get $b)) (i32.shr_s (local.get $b)) (i32.shr_u (local.get $b))
+    (i32.rotl (local.get $b)) (i32.rotr (local.get $b))
+    i32.clz i32.ctz i32.popcnt i32.eqz
+    (i32.eq (local.get $a)) (i32.ne (local.get $a)) (i32.lt_s (local.get $a))
+    (i32.lt_u (local.get $a)) (i32.gt_s (local.get $a)) (i32.gt_u (local.get $a))
+    (i32.le_s (local.get $a)) (i32.le_u (local.get $a)) (i32.ge_s (local.get $a))
+    (i32.ge_u (local.get $a))
+    i32.extend8_s i32.extend16_s)
+
+  (func $i64ops (export "i64ops") (param $a i64) (param $b i64) (result i64)
+    (i64.add (local.get $a) (local.get $b))
+    (i64.sub (local.get $a)) (i64.mul (local.get $b)) (i64.div_s (local.get $b))
+    (i64.div_u (local.get $b)) (i64.rem_s (local.get $b)) (i64.rem_u (local.get $b))
+    (i64.and (local.get $a)) (i64.or (local.get $b)) (i64.xor (local.get $a))
+    (i64.shl (local.get $b)) (i64.shr_s (local.get $b)) (i64.shr_u (local.get $b))
+    (i64.rotl (local.get $b)) (i64.rotr (local.get $b))
+    i64.clz i64.ctz i64.popcnt
+    i64.extend8_s i64.extend16_s i64.extend32_s
+    (i64.eqz) (i64.extend_i32_u)
+    (i64.eq (local.get $a)) (i64.extend_i32_s)
+    (drop (i64.ne (local.get $a) (local.get $b)))
+    (drop (i64.lt_s (local.get $a) (local.get $b)))
+    (drop (i64.ge_u (local.get $a) (local.get $b)))
+    (i64.const 0x7fffffffffffffff) i64.mul)
+
+  (func $floats (export "floats") (param $x f32) (param $y f64) (result f64)
+    (f32.add (local.get $x) (f32.const 1.5))
+    (f32.sub (f32.const -0)) (f32.mul (f32.const nan)) (f32.div (f32.const inf))
+    (f32.min (local.get $x)) (f32.max (local.get $x)) (f32.copysign (local.get $x))
+    f32.abs f32.neg f32.ceil f32.floor f32.trunc f32.nearest f32.sqrt
+    f64.promote_f32
+    (f64.add (local.get $y)) (f64.sub (local.get $y)) (f64.mul (local.get $y))
+    (f64.div (local.get $y)) (f64.min (local.get $y)) (f64.max (local.get $y))
+    (f64.copysign (local.get $y))
+    f64.abs f64.neg f64.ceil f64.floor f64.trunc f64.nearest f64.sqrt
+    (drop (f32.eq (local.get $x) (local.get $x)))
+    (drop (f64.le (local.get $y) (local.get $y)))
+    (drop (f64.gt (local.get $y) (local.get $y))))
+
+  (func $convert (export "convert") (param $x f32) (param $y f64) (param $i i32) (param $l i64)
+    (drop (i32.wrap_i64 (local.get $l)))
+    (drop (i32.trunc_f32_s (local.get $x)))
+    (drop (i32.trunc_f64_u (local.get $y)))
+    (drop (i64.trunc_f32_u (local.get $x)))
+    (drop (i64.trunc_f64_s (local.get $y)))
+    (drop (f32.convert_i32_s (local.get $i)))
+    (drop (f32.convert_i64_u (local.get $l)))
+    (drop (f64.convert_i32_u (local.get $i)))
+    (drop (f64.convert_i64_s (local.get $l)))
+    (drop (f32.demote_f64 (local.get $y)))
+    (drop (i32.reinterpret_f32 (local.get $x)))
+    (drop (i64.reinterpret_f64 (local.get $y)))
+    (drop (f32.reinterpret_i32 (local.get $i)))
+    (drop (f64.reinterpret_i64 (local.get $l)))
+    (drop (i32.trunc_sat_f32_s (local.get $x)))
+    (drop (i32.trunc_sat_f32_u (local.get $x)))
+    (drop (i32.trunc_sat_f64_s (local.get $y)))
+    (drop (i32.trunc_sat_f64_u (local.get $y)))
+    (drop (i64.trunc_sat_f32_s (local.get $x)))
+    (drop (i64.trunc_sat_f32_u (local.get $x)))
+    (drop (i64.trunc_sat_f64_s (local.get $y)))
+    (drop (i64.trunc_sat_f64_u (local.get $y))))
+)
