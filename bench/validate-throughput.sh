@@ -228,3 +228,47 @@ END {
         printf "  peak RSS on the largest module (%s, %.1f MB): dogma-validate %.1f MiB (%.2f bytes per module byte), wasm-validate %.1f MiB\n",
             maxl, maxs / 1e6, maxd / 1024, maxd * 1024 / maxs, maxw / 1024
 }' "$work/rows"
+
+# ---- linearity with the mix held fixed ---------------------------------------------
+# bench/replicate makes a C module K times larger by repeating its functions
+# and data segments, so only the size changes between rungs.
+replicate=$build/bench/replicate
+if [ ! -x "$replicate" ] || [ "$root/bench/replicate.c" -nt "$replicate" ]; then
+    cc -O2 -std=c11 -Wall -Wextra -Werror -o "$replicate" "$root/bench/replicate.c" ||
+        die "could not compile bench/replicate.c"
+fi
+base=$(ls -S "$build"/corpus/c/*.O2.wasm "$root"/build/corpus/c/*.O2.wasm 2>/dev/null | head -1 || true)
+if [ -n "$base" ]; then
+    echo
+    echo "same-mix ladder: $(basename "$base") repeated K times (in-proc, best of 5 batches)"
+    printf '  %6s %10s %9s %7s %6s\n' K bytes "in ms" "MB/s" "ns/B"
+    : > "$work/mix"
+    for k in 1 3 10 30 100 200; do
+        m=$work/mix-$k.wasm
+        "$replicate" "$base" "$k" "$m"
+        size=$(wc -c < "$m")
+        ms=$(in_process "$m" "$size")
+        awk -v k="$k" -v s="$size" -v ms="$ms" 'BEGIN {
+            printf "  %6d %10d %9.3f %7.1f %6.2f\n", k, s, ms, s / ms / 1000, ms * 1e6 / s }'
+        echo "$size $ms" >> "$work/mix"
+    done
+    awk '{ nsb = $2 * 1e6 / $1; if (NR == 1 || nsb > hi) hi = nsb; if (NR == 1 || nsb < lo) lo = nsb }
+         END { printf "  linearity at a fixed mix: ns/byte %.2f to %.2f, spread %.2f (target <= 1.20: %s)\n",
+               lo, hi, hi / lo, (hi / lo <= 1.2) ? "met" : "NOT met" }' "$work/mix"
+    # Wall time on a shared machine varies by tens of percent from run to
+    # run; instructions executed do not. callgrind counts them (one
+    # validation each, start-up subtracted using an empty module).
+    if command -v valgrind > /dev/null; then
+        printf '\0asm\1\0\0\0' > "$work/empty.wasm"
+        ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$validate" "$1" 2>&1 |
+               sed -nE 's/.*refs: *([0-9,]+).*/\1/p' | tr -d ,; }
+        ir0=$(ir "$work/empty.wasm")
+        for k in 1 30; do
+            m=$work/mix-$k.wasm
+            echo "$k $(wc -c < "$m") $(( $(ir "$m") - ir0 ))"
+        done | awk '{ ipb[NR] = $3 / $2; printf "  instructions (callgrind): K=%d, %d bytes: %.1f per byte\n", $1, $2, ipb[NR] }
+                    END { printf "  linearity at a fixed mix, in instructions: spread %.3f\n", (ipb[2] > ipb[1]) ? ipb[2] / ipb[1] : ipb[1] / ipb[2] }'
+    else
+        echo "  (instruction counts skipped: valgrind is not installed)"
+    fi
+fi
