@@ -1,0 +1,68 @@
+#!/bin/sh
+# test-tools.sh VALIDATE OBJDUMP MODULE WORKDIR: the host tools' command-line
+# behaviour: exit statuses (0 valid, 1 invalid or unreadable, 2 usage), the
+# diagnostic's form, and what dogma-objdump shows of a real module.
+set -u
+validate=$1 objdump=$2 module=$3 work=$4
+mkdir -p "$work"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+# status CMD... : runs CMD, leaves its exit status in $rc, output in out/err
+status() { "$@" > "$work/out" 2> "$work/err"; rc=$?; }
+
+# a valid module: silent, 0; -v says what it found
+status "$validate" "$module"
+[ $rc -eq 0 ] || fail "valid module: status $rc"
+[ -s "$work/out" ] || [ -s "$work/err" ] && fail "valid module: not silent"
+status "$validate" -v "$module"
+grep -q "valid: .* functions" "$work/out" || fail "-v: no summary"
+
+# an invalid module: i32.add (at 0x1b) on an i64: status 1, one diagnostic
+printf '\0asm\1\0\0\0\1\4\1\140\0\0\3\2\1\0\12\11\1\7\0\102\0\101\0\152\13' > "$work/bad.wasm"
+status "$validate" "$work/bad.wasm"
+[ $rc -eq 1 ] || fail "invalid module: status $rc"
+want="$work/bad.wasm:0x00001b: error: type mismatch (expected i32, found i64; func 0, i32.add at 0x00001b)"
+[ "$(cat "$work/err")" = "$want" ] || fail "diagnostic: got '$(cat "$work/err")', want '$want'"
+
+# several files: 1 if any is invalid, each judged
+status "$validate" "$module" "$work/bad.wasm" "$module"
+[ $rc -eq 1 ] || fail "mixed files: status $rc"
+[ "$(wc -l < "$work/err")" -eq 1 ] || fail "mixed files: not one diagnostic"
+
+# unreadable file: 1 with a message naming it; usage errors: 2
+status "$validate" "$work/does-not-exist.wasm"
+[ $rc -eq 1 ] || fail "missing file: status $rc"
+grep -q "does-not-exist.wasm" "$work/err" || fail "missing file: message does not name it"
+status "$validate"
+[ $rc -eq 2 ] || fail "no arguments: status $rc"
+status "$validate" --frobnicate "$module"
+[ $rc -eq 2 ] || fail "unknown option: status $rc"
+status "$validate" --bench 0 "$module"
+[ $rc -eq 2 ] || fail "--bench 0: status $rc"
+
+# a module with dogma.proof: valid, with a note that it was not checked
+{ cat "$work/bad.wasm" | head -c 8; printf '\0\16\13dogma.proof\1\2'; } > "$work/proof.wasm"
+status "$validate" "$work/proof.wasm"
+[ $rc -eq 0 ] || fail "dogma.proof module: status $rc"
+grep -q "not checked" "$work/err" || fail "dogma.proof: no unchecked note"
+
+# dogma-objdump: sections, details, disassembly
+status "$objdump" -h -x -d "$module"
+[ $rc -eq 0 ] || fail "objdump: status $rc"
+for s in "valid Dogma module" "Sections:" "code " "Types (" "Imports (" \
+         "wasi_snapshot_preview1" "Exports (" "\"_start\"" "dogma.abi: absent" \
+         "dogma.proof: absent" "| end" "local.get"; do
+    grep -q -- "$s" "$work/out" || fail "objdump: no '$s' in its output"
+done
+status "$objdump" -x "$work/proof.wasm"
+grep -q "dogma.proof: 2 bytes .*not checked" "$work/out" || fail "objdump: proof not reported"
+status "$objdump" -h "$work/bad.wasm"
+[ $rc -eq 1 ] || fail "objdump invalid: status $rc"
+grep -q "type mismatch" "$work/err" || fail "objdump invalid: no diagnostic"
+grep -q "code " "$work/out" || fail "objdump invalid: sections not shown"
+status "$objdump" -q "$module"
+[ $rc -eq 2 ] || fail "objdump unknown option: status $rc"
+
+[ $fails -eq 0 ] && echo "tools: all checks passed"
+exit $((fails != 0))
