@@ -7,6 +7,7 @@ set(DOGMA_LIBABI_CORE_SOURCES
   format/code.c
   format/decode.c
   format/diag.c
+  format/hash.c
   format/opcode.c
   format/reader.c
   format/validate.c

@@ -4,6 +4,7 @@
  * requests. The section is Dogma's, so unlike other custom sections its
  * errors reject the module: a loader must not guess what a module asked for.
  */
+#include "hash.h"
 #include "reader.h"
 
 static bool name_eq(dx_name_t a, dx_name_t b)
@@ -56,7 +57,8 @@ static void rd_caps(dx_reader_t *r, dx_arena_t *ar, dx_abi_t *abi)
     if (r->failed)
         return;
     dx_capreq_t *caps = dx_arena_alloc(ar, (size_t)n * sizeof *caps + 1);
-    if (!caps) {
+    uint16_t *seen = n ? dx_arena_alloc(ar, 2 * DX_MAX_CAPS * sizeof *seen) : 0;
+    if (!caps || (n && !seen)) {
         dx_rd_fail(r, DX_E_TOO_LARGE, at, 0, n);
         return;
     }
@@ -74,10 +76,21 @@ static void rd_caps(dx_reader_t *r, dx_arena_t *ar, dx_abi_t *abi)
         c->name = dx_rd_name(r);
         rd_cap_body(r, c, c->offset);
         /* Names are how driverd's manifest and the module agree on each
-         * grant, so they must be unique; n is at most DX_MAX_CAPS. */
-        for (uint32_t k = 0; k < i && !r->failed; k++)
-            if (name_eq(caps[k].name, c->name))
+         * grant, so they must be unique: a keyed hash set, at most half
+         * full, one probe chain per name. */
+        if (r->failed)
+            break;
+        uint32_t h0 = (uint32_t)dx_hash(ar, c->name.ptr, c->name.len);
+        for (uint32_t h = h0 & (2 * DX_MAX_CAPS - 1);; h = (h + 1) & (2 * DX_MAX_CAPS - 1)) {
+            if (!seen[h]) {
+                seen[h] = (uint16_t)(i + 1);
+                break;
+            }
+            if (name_eq(caps[seen[h] - 1].name, c->name)) {
                 dx_rd_fail(r, DX_E_ABI_CAP_NAME, c->offset, 0, 0);
+                break;
+            }
+        }
     }
     abi->caps = caps;
     abi->ncaps = n;
@@ -85,7 +98,7 @@ static void rd_caps(dx_reader_t *r, dx_arena_t *ar, dx_abi_t *abi)
 
 bool dx_abi_decode(dx_reader_t *r, dx_arena_t *ar, dx_abi_t *out_abi)
 {
-    size_t at = r->pos;
+    size_t start = r->pos, at = r->pos;
     out_abi->present = true;
     out_abi->version = dx_rd_u32(r);
     if (!r->failed && out_abi->version != DX_ABI_VERSION) {
@@ -106,6 +119,6 @@ bool dx_abi_decode(dx_reader_t *r, dx_arena_t *ar, dx_abi_t *out_abi)
     }
     rd_caps(r, ar, out_abi);
     if (!r->failed && r->pos != r->end)
-        dx_rd_fail(r, DX_E_ABI_TRAILING, r->pos, r->end - at, r->pos - at);
+        dx_rd_fail(r, DX_E_ABI_TRAILING, r->pos, r->end - start, r->pos - start);
     return !r->failed;
 }

@@ -22,6 +22,15 @@ void dx_arena_init(dx_arena_t *ar, dx_allocator_t a)
     ar->cur = ar->end = 0;
     ar->total = 0;
     ar->failed = false;
+    uint64_t a0 = (uint64_t)(uintptr_t)ar;
+    ar->key[0] = a0 * 0x9e3779b97f4a7c15ull;
+    ar->key[1] = (a0 ^ (uint64_t)(uintptr_t)a.ctx) * 0xc2b2ae3d27d4eb4full;
+}
+
+void dx_arena_seed(dx_arena_t *ar, uint64_t k0, uint64_t k1)
+{
+    ar->key[0] = k0;
+    ar->key[1] = k1;
 }
 
 static bool arena_grow(dx_arena_t *ar, size_t need)

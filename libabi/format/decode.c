@@ -1,9 +1,9 @@
 /*
  * The module decoder: sections, in order, into a dx_module_t (WebAssembly
  * 2.0, chapter 5), with the module-level validation rules of section 3.4
- * checked as each entry is read, so the first error found is the first in
- * byte order. Function bodies are only delimited here; validate.c checks
- * them.
+ * checked as each entry is read, so among the sections the first error
+ * found is the first in byte order. Function bodies are only delimited
+ * here; validate.c checks them afterwards (spec/format.md section 2).
  *
  * Hostile input: every vector count is checked against the bytes left in
  * its section (dx_rd_count) and against its DX_MAX_* limit before anything
@@ -12,6 +12,7 @@
  * module's size, and every loop runs at most once per byte read.
  */
 #include "code.h"
+#include "hash.h"
 
 #define DX_NSECTIONS 13
 
@@ -130,22 +131,15 @@ typedef struct canon_slot {
     uint32_t n, id; /* id 0 marks an empty slot, so ids here are id + 1 */
 } canon_slot_t;
 
-static uint32_t canon_hash(const dx_valtype_t *p, uint32_t n)
-{
-    uint32_t h = 2166136261u ^ n;
-    for (uint32_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
-static uint32_t canon_id(canon_slot_t *tab, uint32_t mask, uint32_t *next,
-                         const dx_valtype_t *p, uint32_t n)
+static uint32_t canon_id(const dec_t *d, canon_slot_t *tab, uint32_t mask,
+                         uint32_t *next, const dx_valtype_t *p, uint32_t n)
 {
     if (n == 0)
         return 0;
     if (n == 1)
         return dx_canon_single(p[0]);
-    for (uint32_t h = canon_hash(p, n) & mask;; h = (h + 1) & mask) {
+    /* Keyed: the module cannot aim its sequences at one bucket. */
+    for (uint32_t h = (uint32_t)dx_hash(d->ar, p, n) & mask;; h = (h + 1) & mask) {
         canon_slot_t *s = &tab[h];
         if (!s->id) {
             s->p = p, s->n = n, s->id = ++*next;
@@ -168,8 +162,8 @@ static void intern_types(dec_t *d)
     uint32_t next = 0;
     for (uint32_t i = 0; i < m->ntypes; i++) {
         dx_functype_t *t = &m->types[i];
-        t->params_id = canon_id(tab, size - 1, &next, t->params, t->nparams);
-        t->results_id = canon_id(tab, size - 1, &next, t->results, t->nresults);
+        t->params_id = canon_id(d, tab, size - 1, &next, t->params, t->nparams);
+        t->results_id = canon_id(d, tab, size - 1, &next, t->results, t->nresults);
     }
     m->ncanon = 7 + next;
 }
@@ -461,14 +455,6 @@ static void sec_global(dec_t *d)
 
 /* ---- exports and start ------------------------------------------------------- */
 
-static uint32_t name_hash(dx_name_t nm)
-{
-    uint32_t h = 2166136261u;
-    for (uint32_t i = 0; i < nm.len; i++)
-        h = (h ^ (uint8_t)nm.ptr[i]) * 16777619u;
-    return h;
-}
-
 static bool name_eq(dx_name_t a, dx_name_t b)
 {
     return a.len == b.len && !__builtin_memcmp(a.ptr, b.ptr, a.len);
@@ -518,8 +504,10 @@ static void sec_export(dec_t *d)
         }
         if (kind == DX_EXT_FUNC)
             d->declared[ex->index / 8] |= (uint8_t)(1u << ex->index % 8);
-        /* Export names are unique (3.4.10): one probe chain per name. */
-        for (uint32_t h = name_hash(ex->name) & (size - 1);; h = (h + 1) & (size - 1)) {
+        /* Export names are unique (3.4.10): one probe chain per name, in a
+         * table at most half full, with a hash the module cannot aim. */
+        uint32_t h0 = (uint32_t)dx_hash(d->ar, ex->name.ptr, ex->name.len);
+        for (uint32_t h = h0 & (size - 1);; h = (h + 1) & (size - 1)) {
             if (!seen[h]) {
                 seen[h] = i + 1;
                 break;
@@ -707,8 +695,7 @@ static void sec_code(dec_t *d)
         f->code = d->r.pos;
         d->r.end = outer_end;
         if (d->r.failed) {
-            if (d->err->code == DX_E_UNEXPECTED_END || d->err->code == DX_E_LENGTH)
-                d->err->func = m->nfunc_imports + i;
+            d->err->func = m->nfunc_imports + i; /* in its local declarations */
             break;
         }
         d->r.pos = f->body.off + size;
@@ -800,9 +787,15 @@ static void sec_custom(dec_t *d, dx_section_t *s)
 
 /* ---- the section loop ------------------------------------------------------- */
 
-static dx_section_t *add_section(dec_t *d, uint32_t *cap)
+static dx_section_t *add_section(dec_t *d, uint32_t *cap, size_t at)
 {
     dx_module_t *m = d->m;
+    /* Each section costs a record: a bound keeps a module of empty custom
+     * sections from costing many times its size. */
+    if (m->nsections >= DX_MAX_SECTIONS) {
+        fail(d, DX_E_LIMIT_SECTIONS, at, DX_MAX_SECTIONS, m->nsections + 1);
+        return 0;
+    }
     if (m->nsections == *cap) {
         uint32_t ncap = *cap ? *cap * 2 : 16;
         dx_section_t *s = alloc_n(d, ncap, sizeof *s, d->r.pos);
@@ -890,7 +883,7 @@ static bool rd_sections(dec_t *d)
             d->last_id = id;
             ensure_spaces(d, section_rank[id]);
         }
-        dx_section_t *s = add_section(d, &cap);
+        dx_section_t *s = add_section(d, &cap, at);
         if (!s)
             break;
         s->id = id;

@@ -3,6 +3,7 @@
  * build, which gets its memory from whoever links it.
  */
 #include <stdlib.h>
+#include <sys/random.h>
 
 #include <dogma/module.h>
 
@@ -23,4 +24,8 @@ void dx_arena_init_malloc(dx_arena_t *ar)
 {
     dx_allocator_t a = {heap_alloc, heap_free, 0};
     dx_arena_init(ar, a);
+    uint64_t key[2];
+    /* Without entropy the address-derived key of dx_arena_init stays. */
+    if (getrandom(key, sizeof key, GRND_NONBLOCK) == (ssize_t)sizeof key)
+        dx_arena_seed(ar, key[0], key[1]);
 }

@@ -13,8 +13,12 @@
  * Cost: each instruction costs its immediates plus the values it pops and
  * pushes. A block type or call moves at most DX_MAX_PARAMS + DX_MAX_RESULTS
  * values; br_table checks each distinct label type once (by canonical id),
- * so a table of n targets costs n plus the distinct types it names.
- * Stacks grow only as values and frames are actually pushed, up to
+ * so a table of n targets costs n plus, per distinct type it names, that
+ * type's arity. So the work is linear in the module's size with a constant
+ * of up to about a thousand operand checks per byte (a `call` of a
+ * function with 1000 parameters is two bytes): the loader's caller needs
+ * a budget (verifierd has one per module), as every WebAssembly validator
+ * does. Stacks grow only as values and frames are actually pushed, up to
  * DX_MAX_STACK and DX_MAX_NESTING.
  */
 #include "code.h"
@@ -742,7 +746,9 @@ bool dx_const_expr(dx_reader_t *r, const dx_module_t *m, uint32_t nglobals,
     for (;;) {
         dx_insn_t in = {0};
         in.offset = r->pos;
-        if (!dx_dec_opcode(r, m, &in.op))
+        /* No module for the opcode reader: its data-count rule concerns
+         * code, and here any such instruction is simply not constant. */
+        if (!dx_dec_opcode(r, 0, &in.op))
             return false;
         if (!const_op(in.op)) {
             const dx_opinfo_t *oi = &dx_opinfo[in.op];

@@ -718,6 +718,48 @@ UT_TEST(module_limits)
     hit[DX_E_TOO_LARGE] = true;
 }
 
+UT_TEST(section_limit)
+{
+    wb_t b;
+    wb_module(&b);
+    size_t at = 0;
+    for (uint32_t i = 0; i <= DX_MAX_SECTIONS; i++) {
+        at = wb_pos(&b);
+        wb_bytes(&b, "\x00\x01\x00", 3); /* an empty custom section */
+    }
+    EXPECT_ERR(&b, DX_E_LIMIT_SECTIONS, at);
+}
+
+UT_TEST(review_findings)
+{
+    /* memory.init in a constant expression is not constant, whether or
+     * not a data count section exists */
+    SEC_ERR(6, "\x01\x7f\x00\xfc\x08\x00\x00\x0b", 3, DX_E_CONST_EXPR);
+    /* an error in a body's local declarations names the function */
+    wb_t b;
+    wb_module(&b);
+    wb_sec(&b, 1);
+    wb_bytes(&b, "\x01\x60\x00\x00", 4);
+    wb_close(&b);
+    wb_sec(&b, 3);
+    wb_bytes(&b, "\x02\x00\x00", 3);
+    wb_close(&b);
+    wb_sec(&b, 10);
+    wb_bytes(&b, "\x02\x02\x00\x0b\x04\x01\x01", 7);
+    size_t at = wb_pos(&b);
+    wb_bytes(&b, "\x7a\x0b", 2);
+    wb_close(&b);
+    dx_arena_t ar;
+    dx_module_t m;
+    dx_error_t err;
+    UT_CHECK(!load(b.p, b.n, &m, &err, &ar));
+    dx_arena_free(&ar);
+    UT_EQ(err.code, DX_E_VALTYPE);
+    UT_EQ(err.offset, at);
+    UT_EQ(err.func, 1);
+    wb_free(&b);
+}
+
 /* ---- dogma.abi and dogma.proof ---------------------------------------------------------- */
 
 static void abi_err(const char *payload, size_t len, size_t bad, dx_err_t want,
@@ -781,6 +823,23 @@ UT_TEST(dogma_abi_errors)
     ABI_ERR("\x01\x00\x00\x02\x02\x00\x01" "a\x01\x02\x00\x01" "a\x02", 9,
             DX_E_ABI_CAP_NAME);
     ABI_ERR("\x01\x00\x00\x00\x00", 4, DX_E_ABI_TRAILING);
+    {   /* the sizes it reports are the section payload's */
+        wb_t b;
+        wb_module(&b);
+        wb_sec(&b, 0);
+        wb_str(&b, "dogma.abi");
+        wb_bytes(&b, "\x01\x00\x00\x00\x00", 5);
+        wb_close(&b);
+        dx_arena_t ar;
+        dx_module_t m;
+        dx_error_t err;
+        UT_CHECK(!load(b.p, b.n, &m, &err, &ar));
+        dx_arena_free(&ar);
+        wb_free(&b);
+        UT_EQ(err.code, DX_E_ABI_TRAILING);
+        UT_EQ(err.expected, 5);
+        UT_EQ(err.actual, 4);
+    }
     ABI_ERR("\x01\x00\x00\x01\x02\x00\x01\xff\x04", 7, DX_E_ABI_MALFORMED);
     ABI_ERR("\x01\x00\x00\x01\x02\x00\x01", 3, DX_E_ABI_MALFORMED);
 }

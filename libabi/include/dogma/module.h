@@ -49,9 +49,10 @@
 #define DX_MAX_NESTING      16384u       /* open blocks, loops and ifs */
 #define DX_MAX_BR_TABLE     65536u       /* targets of one br_table */
 #define DX_MAX_STACK        65536u       /* operand stack height */
-#define DX_MAX_TABLE_SIZE   10000000u    /* a table's minimum and maximum */
+#define DX_MAX_TABLE_SIZE   10000000u    /* a table's minimum (initial size) */
 #define DX_MAX_MEMORY_PAGES 65536u       /* 4 GiB; WebAssembly's own rule */
 #define DX_MAX_CAPS         1024u        /* dogma.abi capability requests */
+#define DX_MAX_SECTIONS     10000u       /* sections, custom ones included */
 
 /* ---- value types: their binary encoding ---------------------------------- */
 typedef uint8_t dx_valtype_t;
@@ -184,9 +185,14 @@ typedef struct dx_arena {
     uint8_t *cur, *end; /* free space in the newest chunk */
     size_t total;       /* bytes obtained from the allocator */
     bool failed;        /* the allocator said no once */
+    uint64_t key[2];    /* the decoder's hash key (format/hash.c) */
 } dx_arena_t;
 
+/* Until dx_arena_seed, the hash key comes from the arena's address, which
+ * an attacker may guess: a service on hostile input seeds it with entropy
+ * (the hosted dx_arena_init_malloc does, from getrandom). */
 void dx_arena_init(dx_arena_t *ar, dx_allocator_t a);
+void dx_arena_seed(dx_arena_t *ar, uint64_t k0, uint64_t k1);
 void *dx_arena_alloc(dx_arena_t *ar, size_t size); /* NULL if out of memory */
 void dx_arena_free(dx_arena_t *ar);
 #ifndef DX_FREESTANDING
