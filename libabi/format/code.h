@@ -22,4 +22,8 @@ bool dx_dec_imm(dx_reader_t *r, const dx_module_t *m, dx_code_t *c,
 bool dx_const_expr(dx_reader_t *r, const dx_module_t *m, uint32_t nglobals,
                    dx_valtype_t want, uint8_t *declared);
 
+/* The canonical result-type id of [t] for a single value type t
+ * (decode.c), as block types name them. */
+uint32_t dx_canon_single(dx_valtype_t t);
+
 #endif

@@ -117,7 +117,6 @@ static const dx_valtype_t *rd_result_type(dec_t *d, uint32_t limit,
 static const dx_valtype_t singles[] = {DX_T_I32, DX_T_I64, DX_T_F32,
                                        DX_T_F64, DX_T_FUNCREF, DX_T_EXTERNREF};
 
-uint32_t dx_canon_single(dx_valtype_t t);
 uint32_t dx_canon_single(dx_valtype_t t)
 {
     for (uint32_t i = 0; i < 6; i++)

@@ -17,14 +17,12 @@
  * type's arity. So the work is linear in the module's size with a constant
  * of up to about a thousand operand checks per byte (a `call` of a
  * function with 1000 parameters is two bytes): the loader's caller needs
- * a budget (verifierd has one per module), as every WebAssembly validator
- * does. Stacks grow only as values and frames are actually pushed, up to
+ * a budget (verifierd will run it under one per module, issue 6), as
+ * every WebAssembly validator's caller does. Stacks grow only as values and frames are actually pushed, up to
  * DX_MAX_STACK and DX_MAX_NESTING.
  */
 #include "code.h"
 #include "opcode.h"
-
-uint32_t dx_canon_single(dx_valtype_t t);
 
 enum { CTL_FUNC, CTL_BLOCK, CTL_LOOP, CTL_IF, CTL_ELSE };
 
