@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PROG_RNG_SEED 0x12345678u
+#include "prog.h"
+
 typedef struct node {
     struct node *left, *right;
     uint32_t key;
@@ -212,31 +215,6 @@ static uint32_t bm_rank(const uint32_t *bm, uint32_t key)
     for (uint32_t w = 0; w < key >> 5; w++)
         r += popcount32(bm[w]);
     return r + popcount32(bm[key >> 5] & ((1u << (key & 31)) - 1));
-}
-
-static uint32_t rng_state = 0x12345678u;
-
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 int main(int argc, char **argv)

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog.h"
+
 typedef enum { IDENT_1, IDENT_2, IDENT_3, IDENT_4, IDENT_5 } ident_t;
 
 typedef struct record {
@@ -362,21 +364,6 @@ static const struct {
     {"rotate", rot_var, rot_loop},         {"sdiv", sdiv_c, sdiv_unsigned},
     {"mul64", mulhi_64, mulhi_halves},     {"gcd", gcd_euclid, gcd_subtract},
 };
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
-}
 
 int main(int argc, char **argv)
 {

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PROG_RNG_SEED 0x2545f491u
+#include "prog.h"
+
 typedef struct {
     const char *key;  /* NULL: empty slot; points into the arena */
     uint32_t hash;
@@ -158,16 +161,6 @@ static int table_del(table_t *t, const char *key)
     return 1;
 }
 
-static uint32_t rng_state = 0x2545f491u;
-
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
 static void make_word(char *out, size_t size)
 {
     static const char *const syl[] = {
@@ -186,21 +179,6 @@ static void make_word(char *out, size_t size)
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 int main(int argc, char **argv)

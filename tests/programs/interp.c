@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog.h"
+
 enum op_kind { K_NONE, K_NUM, K_NUM2, K_LABEL }; /* operands: none, 1 or 2 numbers, a label */
 
 typedef struct vm vm_t;
@@ -581,21 +583,6 @@ static void c_expected(uint64_t m, uint64_t *want)
     want[3] = sum;
     want[4] = x ^ y;
     want[5] = (uint64_t)h + 1;
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 static vm_t *vm_new(const insn_t *code, uint32_t ncode, uint32_t main_pc, uint64_t m)

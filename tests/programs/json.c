@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PROG_RNG_SEED 0xc0ffee11u
+#include "prog.h"
+
 enum jtype { J_NULL, J_FALSE, J_TRUE, J_INT, J_NUM, J_STR, J_ARR, J_OBJ };
 
 typedef struct jv {
@@ -55,16 +58,6 @@ static void sb_put(sb_t *b, const char *s, size_t n)
 }
 
 static void sb_puts(sb_t *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-static uint32_t rng_state = 0xc0ffee11u;
-
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
 
 static jv_t *jv_new(enum jtype t)
 {
@@ -449,21 +442,6 @@ static uint32_t fnv(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ (unsigned char)s[i]) * 16777619u;
     return h;
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 int main(int argc, char **argv)

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PROG_RNG_SEED 0xdeadbeefu
+#include "prog.h"
+
 #define WINDOW (1u << 15)
 #define MIN_MATCH 4
 #define MAX_MATCH 273
@@ -196,16 +199,6 @@ static size_t decompress(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
     return o;
 }
 
-static uint32_t rng_state = 0xdeadbeefu;
-
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
-
 static void generate(uint8_t *buf, size_t n)
 {
     static const char *const words[] = {
@@ -239,21 +232,6 @@ static void generate(uint8_t *buf, size_t n)
         if (i < n)
             buf[i++] = ' ';
     }
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 int main(int argc, char **argv)

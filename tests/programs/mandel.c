@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog.h"
+
 #define MAX_ITER 500
 #define FRAC 28 /* fixed point: 4 integer bits, 28 fraction bits */
 
@@ -86,21 +88,6 @@ static uint32_t iter_double(double cr, double ci, int32_t *out_smooth)
         zr = zr2 - zi2 + cr;
     }
     return escaped;
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 int main(int argc, char **argv)

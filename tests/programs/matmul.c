@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog.h"
+
 #define BLOCK 16
 
 static uint32_t rng_state = 12345;
@@ -170,21 +172,6 @@ static double sum_d(const double *c, size_t n)
     for (size_t i = 0; i < n; i++)
         s += c[i] * (double)(i % 7 + 1);
     return s;
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 static int check_same(const char *what, const double *x, const double *y, size_t n)

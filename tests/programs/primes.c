@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog.h"
+
 typedef struct {
     uint64_t n;     /* odd modulus */
     uint64_t ninv;  /* -n^-1 mod 2^64 */
@@ -227,21 +229,6 @@ static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 /* bit i of the sieve stands for 2i+1; a set bit means composite */

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog.h"
+
 typedef struct {
     uint32_t h[8];
     uint64_t len; /* bytes hashed so far */
@@ -250,21 +252,6 @@ static int check_vector(const char *msg, const char *want256, const char *want51
         bad = 1;
     }
     return bad;
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 int main(int argc, char **argv)

@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PROG_RNG_SEED 2463534242u
+#include "prog.h"
+
 typedef struct {
     uint32_t key;
     uint32_t seq;  /* input position, to check stability */
@@ -27,16 +30,6 @@ typedef struct {
 
 typedef void sort_fn(uint32_t *a, size_t n);
 typedef int cmp_fn(const void *a, const void *b);
-
-static uint32_t rng_state = 2463534242u;
-
-static uint32_t rng(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
 
 static void insertion_sort(uint32_t *a, size_t n)
 {
@@ -222,21 +215,6 @@ static uint64_t fnv_u32(const uint32_t *a, size_t n)
         h *= 0x100000001b3;
     }
     return h;
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 static int sort_keys(size_t n)

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "prog.h"
+
 #define PI 3.14159265358979323846
 
 typedef struct {
@@ -168,21 +170,6 @@ static int math_tour(uint32_t m)
     printf("libm double: %.6e %.6e %.6e %.6e %.6e %.6e\n", s[0], s[1], s[2], s[3], s[4], s[5]);
     printf("libm float: %.5e %.5e, conversions %" PRId64 "\n", (double)sf[0], (double)sf[1], isum);
     return bad;
-}
-
-static uint32_t parse_size(int argc, char **argv, uint32_t def, uint32_t max)
-{
-    char *end;
-    unsigned long v;
-
-    if (argc < 2)
-        return def;
-    v = strtoul(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || v == 0 || v > max) {
-        fprintf(stderr, "usage: %s [size 1..%" PRIu32 "]\n", argv[0], max);
-        exit(2);
-    }
-    return (uint32_t)v;
 }
 
 int main(int argc, char **argv)
