@@ -245,9 +245,7 @@ UT_TEST(globals_and_constant_expressions)
     /* global.get of a mutable import is not constant */
     wb_t b;
     wb_module(&b);
-    wb_sec(&b, 2);
-    wb_bytes(&b, "\x01\x01m\x01g\x03\x7f\x01", 8);
-    wb_close(&b);
+    wb_section(&b, 2, "\x01\x01m\x01g\x03\x7f\x01", 8);
     wb_sec(&b, 6);
     wb_bytes(&b, "\x01\x7f\x00", 3);
     size_t at = wb_pos(&b);
@@ -256,12 +254,8 @@ UT_TEST(globals_and_constant_expressions)
     EXPECT_ERR(&b, DX_E_CONST_EXPR, at);
     /* ... but of an immutable import it is */
     wb_module(&b);
-    wb_sec(&b, 2);
-    wb_bytes(&b, "\x01\x01m\x01g\x03\x7f\x00", 8);
-    wb_close(&b);
-    wb_sec(&b, 6);
-    wb_bytes(&b, "\x01\x7f\x00\x23\x00\x0b", 6);
-    wb_close(&b);
+    wb_section(&b, 2, "\x01\x01m\x01g\x03\x7f\x00", 8);
+    wb_section(&b, 6, "\x01\x7f\x00\x23\x00\x0b", 6);
     EXPECT_OK(&b);
 }
 
@@ -271,12 +265,8 @@ UT_TEST(exports_and_start)
 {
     wb_t b;
     wb_module(&b);
-    wb_sec(&b, 1);
-    wb_bytes(&b, "\x02\x60\x00\x00\x60\x01\x7f\x00", 8);
-    wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x02\x00\x01", 3);
-    wb_close(&b);
+    wb_section(&b, 1, "\x02\x60\x00\x00\x60\x01\x7f\x00", 8);
+    wb_section(&b, 3, "\x02\x00\x01", 3);
     wb_sec(&b, 7);
     wb_bytes(&b, "\x02\x01" "a\x00\x00", 5);
     size_t dup = wb_pos(&b);
@@ -301,19 +291,13 @@ UT_TEST(exports_and_start)
     EXPECT_ERR(&b, DX_E_UNKNOWN_MEMORY, at);
 
     wb_module(&b); /* start: a function with a parameter */
-    wb_sec(&b, 1);
-    wb_bytes(&b, "\x01\x60\x01\x7f\x00", 5);
-    wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x01\x00", 2);
-    wb_close(&b);
+    wb_section(&b, 1, "\x01\x60\x01\x7f\x00", 5);
+    wb_section(&b, 3, "\x01\x00", 2);
     wb_sec(&b, 8);
     at = wb_pos(&b);
     wb_u(&b, 0);
     wb_close(&b);
-    wb_sec(&b, 10);
-    wb_bytes(&b, "\x01\x02\x00\x0b", 4);
-    wb_close(&b);
+    wb_section(&b, 10, "\x01\x02\x00\x0b", 4);
     EXPECT_ERR(&b, DX_E_START_TYPE, at);
 }
 
@@ -324,22 +308,14 @@ static void elem_err(const char *payload, size_t len, size_t bad, dx_err_t want,
 {
     wb_t b;
     wb_module(&b);
-    wb_sec(&b, 1);
-    wb_bytes(&b, "\x01\x60\x00\x00", 4);
-    wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x01\x00", 2);
-    wb_close(&b);
-    wb_sec(&b, 4);
-    wb_bytes(&b, "\x01\x70\x00\x01", 4);
-    wb_close(&b);
+    wb_section(&b, 1, "\x01\x60\x00\x00", 4);
+    wb_section(&b, 3, "\x01\x00", 2);
+    wb_section(&b, 4, "\x01\x70\x00\x01", 4);
     wb_sec(&b, 9);
     size_t at = wb_pos(&b);
     wb_bytes(&b, payload, len);
     wb_close(&b);
-    wb_sec(&b, 10);
-    wb_bytes(&b, "\x01\x02\x00\x0b", 4);
-    wb_close(&b);
+    wb_section(&b, 10, "\x01\x02\x00\x0b", 4);
     if (want == DX_OK)
         expect_ok_line(&b, line);
     else
@@ -374,9 +350,7 @@ UT_TEST(data_segments)
 {
     wb_t b;
     wb_module(&b);
-    wb_sec(&b, 5);
-    wb_bytes(&b, "\x01\x00\x01", 3);
-    wb_close(&b);
+    wb_section(&b, 5, "\x01\x00\x01", 3);
     wb_sec(&b, 11);
     wb_u(&b, 1);
     size_t at = wb_pos(&b);
@@ -418,21 +392,13 @@ UT_TEST(code_section)
 {
     wb_t b;
     wb_module(&b); /* a function without a body */
-    wb_sec(&b, 1);
-    wb_bytes(&b, "\x01\x60\x00\x00", 4);
-    wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x01\x00", 2);
-    wb_close(&b);
+    wb_section(&b, 1, "\x01\x60\x00\x00", 4);
+    wb_section(&b, 3, "\x01\x00", 2);
     EXPECT_ERR(&b, DX_E_FUNC_CODE_COUNT, wb_pos(&b));
 
     wb_module(&b); /* two bodies for one function */
-    wb_sec(&b, 1);
-    wb_bytes(&b, "\x01\x60\x00\x00", 4);
-    wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x01\x00", 2);
-    wb_close(&b);
+    wb_section(&b, 1, "\x01\x60\x00\x00", 4);
+    wb_section(&b, 3, "\x01\x00", 2);
     wb_sec(&b, 10);
     size_t at = wb_pos(&b);
     wb_bytes(&b, "\x02\x02\x00\x0b\x02\x00\x0b", 7);
@@ -440,12 +406,8 @@ UT_TEST(code_section)
     EXPECT_ERR(&b, DX_E_FUNC_CODE_COUNT, at);
 
     wb_module(&b); /* too many locals */
-    wb_sec(&b, 1);
-    wb_bytes(&b, "\x01\x60\x01\x7f\x00", 5);
-    wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x01\x00", 2);
-    wb_close(&b);
+    wb_section(&b, 1, "\x01\x60\x01\x7f\x00", 5);
+    wb_section(&b, 3, "\x01\x00", 2);
     wb_sec(&b, 10);
     wb_u(&b, 1);
     wb_open(&b);
@@ -458,12 +420,8 @@ UT_TEST(code_section)
     EXPECT_ERR(&b, DX_E_TOO_MANY_LOCALS, at);
 
     wb_module(&b); /* a body larger than the limit */
-    wb_sec(&b, 1);
-    wb_bytes(&b, "\x01\x60\x00\x00", 4);
-    wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x01\x00", 2);
-    wb_close(&b);
+    wb_section(&b, 1, "\x01\x60\x00\x00", 4);
+    wb_section(&b, 3, "\x01\x00", 2);
     wb_sec(&b, 10);
     wb_u(&b, 1);
     at = wb_pos(&b);
@@ -555,9 +513,7 @@ UT_TEST(multi_value)
     wb_sec(&b, 1); /* type 0: [] -> []; type 1: [i32 i64] -> [i64 i32] */
     wb_bytes(&b, "\x02\x60\x00\x00\x60\x02\x7f\x7e\x02\x7e\x7f", 11);
     wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x01\x00", 2);
-    wb_close(&b);
+    wb_section(&b, 3, "\x01\x00", 2);
     wb_sec(&b, 10);
     wb_u(&b, 1);
     wb_open(&b);
@@ -738,12 +694,8 @@ UT_TEST(review_findings)
     /* an error in a body's local declarations names the function */
     wb_t b;
     wb_module(&b);
-    wb_sec(&b, 1);
-    wb_bytes(&b, "\x01\x60\x00\x00", 4);
-    wb_close(&b);
-    wb_sec(&b, 3);
-    wb_bytes(&b, "\x02\x00\x00", 3);
-    wb_close(&b);
+    wb_section(&b, 1, "\x01\x60\x00\x00", 4);
+    wb_section(&b, 3, "\x02\x00\x00", 3);
     wb_sec(&b, 10);
     wb_bytes(&b, "\x02\x02\x00\x0b\x04\x01\x01", 7);
     size_t at = wb_pos(&b);

@@ -88,6 +88,13 @@ void wb_sec(wb_t *b, uint8_t id)
     wb_open(b);
 }
 
+void wb_section(wb_t *b, uint8_t id, const void *payload, size_t n)
+{
+    wb_sec(b, id);
+    wb_bytes(b, payload, n);
+    wb_close(b);
+}
+
 uint8_t wb_vt(char c)
 {
     switch (c) {
@@ -119,23 +126,15 @@ void wb_func_begin(wb_t *b, const char *params, const char *results,
     wb_types(b, params);
     wb_types(b, results);
     wb_close(b);
-    wb_sec(b, 3);
-    wb_bytes(b, "\x01\x00", 2);
-    wb_close(b);
+    wb_section(b, 3, "\x01\x00", 2);
     if (flags & (WB_TABLE | WB_XTABLE)) {
-        wb_sec(b, 4);
-        wb_bytes(b, flags & WB_TABLE ? "\x01\x70\x00\x01" : "\x01\x6f\x00\x01", 4);
-        wb_close(b);
+        wb_section(b, 4, flags & WB_TABLE ? "\x01\x70\x00\x01" : "\x01\x6f\x00\x01", 4);
     }
     if (flags & WB_MEM) {
-        wb_sec(b, 5);
-        wb_bytes(b, "\x01\x00\x01", 3);
-        wb_close(b);
+        wb_section(b, 5, "\x01\x00\x01", 3);
     }
     if (flags & WB_GLOBAL) {
-        wb_sec(b, 6);
-        wb_bytes(b, "\x01\x7f\x00\x41\x00\x0b", 6);
-        wb_close(b);
+        wb_section(b, 6, "\x01\x7f\x00\x41\x00\x0b", 6);
     }
     if (flags & WB_ELEM) {
         wb_sec(b, 9);

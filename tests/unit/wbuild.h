@@ -32,6 +32,8 @@ void wb_str(wb_t *b, const char *s);
 void wb_open(wb_t *b);           /* a padded size placeholder */
 void wb_close(wb_t *b);          /* patch the innermost placeholder */
 void wb_sec(wb_t *b, uint8_t id);/* section id and placeholder */
+/* A whole section: id, size, and the n payload bytes given. */
+void wb_section(wb_t *b, uint8_t id, const void *payload, size_t n);
 
 /* Value types as letters: i i32, l i64, f f32, d f64, r funcref,
  * e externref. wb_types writes a vector of them. */
