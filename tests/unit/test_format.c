@@ -22,17 +22,24 @@ static bool load(const uint8_t *p, size_t n, dx_module_t *m, dx_error_t *err,
     return dx_module_load(p, n, ar, m, err);
 }
 
-static void expect_err_at(wb_t *b, dx_err_t code, size_t at, int line)
+/* Loads the built module and frees it; returns the verdict, with the
+ * error and its rendering. */
+static bool judge(wb_t *b, dx_error_t *err, char *msg, size_t len)
 {
     dx_arena_t ar;
     dx_module_t m;
-    dx_error_t err;
-    bool ok = load(b->p, b->n, &m, &err, &ar);
-    char msg[512];
-    dx_err_render(&err, "t.wasm", msg, sizeof msg);
+    bool ok = load(b->p, b->n, &m, err, &ar);
+    dx_err_render(err, "t.wasm", msg, len);
     dx_arena_free(&ar);
     wb_free(b);
-    if (ok)
+    return ok;
+}
+
+static void expect_err_at(wb_t *b, dx_err_t code, size_t at, int line)
+{
+    dx_error_t err;
+    char msg[512];
+    if (judge(b, &err, msg, sizeof msg))
         ut_fail(__FILE__, line, "module accepted; expected %s at 0x%zx",
                 dx_err_name(code), at);
     if (err.code != code || err.offset != at)
@@ -44,15 +51,9 @@ static void expect_err_at(wb_t *b, dx_err_t code, size_t at, int line)
 
 static void expect_ok_line(wb_t *b, int line)
 {
-    dx_arena_t ar;
-    dx_module_t m;
     dx_error_t err;
-    bool ok = load(b->p, b->n, &m, &err, &ar);
     char msg[512];
-    dx_err_render(&err, "t.wasm", msg, sizeof msg);
-    dx_arena_free(&ar);
-    wb_free(b);
-    if (!ok)
+    if (!judge(b, &err, msg, sizeof msg))
         ut_fail(__FILE__, line, "valid module rejected: %s", msg);
 }
 #define EXPECT_OK(b) expect_ok_line(b, __LINE__)
