@@ -11,4 +11,11 @@ set(DOGMA_LIBABI_CORE_SOURCES
   format/opcode.c
   format/reader.c
   format/validate.c
+  x86/access.c
+  x86/asm.c
+  x86/control.c
+  x86/fops.c
+  x86/ops.c
+  x86/stack.c
+  x86/translate.c
 )

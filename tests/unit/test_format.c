@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include <dogma/module.h>
+#include <dogma/translate.h>
 
 #include "ut.h"
 #include "wbuild.h"
@@ -891,6 +892,36 @@ UT_TEST(utf8)
     UT_CHECK(!dx_utf8_valid((const uint8_t *)"\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
     UT_CHECK(!dx_utf8_valid((const uint8_t *)"\xe2\x82", 2));         /* cut short */
     UT_CHECK(!dx_utf8_valid((const uint8_t *)"\x80", 1));
+}
+
+/* The translator's one error of its own: code beyond opts.max_code (1 GiB
+ * by default; here 64 bytes, which the prologue and 200 calls overrun). */
+UT_TEST(translator_code_limit)
+{
+    wb_t b;
+    wb_func_begin(&b, "", "", 0);
+    for (int i = 0; i < 200; i++)
+        wb_bytes(&b, "\x10\x00", 2); /* call 0 */
+    wb_byte(&b, 0x0b);
+    wb_func_end(&b);
+    dx_arena_t ar;
+    dx_arena_init_malloc(&ar);
+    dx_module_t m;
+    dx_error_t err;
+    dx_x64_t x;
+    UT_CHECK(dx_module_decode(b.p, b.n, &ar, &m, &err));
+    dx_x64_opts_t o = { .strategy = DX_STRATEGY_GUARD, .max_code = 64 };
+    UT_CHECK(!dx_x64_translate(&m, &o, &ar, &x, &err));
+    UT_CHECK(err.code == DX_E_CODE_TOO_LARGE && err.func == 0);
+    char msg[256];
+    dx_err_render(&err, "t.wasm", msg, sizeof msg);
+    UT_CHECK(strstr(msg, "translated code too large") != NULL);
+    UT_CHECK(strstr(msg, "exceeds the limit of 64") != NULL);
+    hit[DX_E_CODE_TOO_LARGE] = true;
+    o.max_code = 0;
+    UT_CHECK(dx_x64_translate(&m, &o, &ar, &x, &err));
+    dx_arena_free(&ar);
+    wb_free(&b);
 }
 
 /* Must stay the last case in this file: the cases run in file order. */

@@ -1,0 +1,505 @@
+/*
+ * The translator's driver: the module's process-block layout, the stubs
+ * for imported functions, one pass per defined function (validate an
+ * instruction, then emit it), the entry adapters, and the map from code
+ * back to the module.
+ *
+ * Code layout: import stubs, then each defined function followed by its
+ * out-of-line paths (the morestack call and one `ud2; code` stub per trap
+ * site), then the adapters. Calls between functions are rel32; a call to a
+ * function not yet emitted is patched when every function is done.
+ */
+#include "x64.h"
+
+#define CODE_LIMIT (1u << 30)
+
+static const int8_t int_args[6] = { RDI, RSI, RDX, RCX, R8, R9 };
+
+bool x_fail(x64_t *x, dx_err_t code)
+{
+    if (x->err->code == DX_OK) {
+        x->err->code = code;
+        x->err->func = x->func;
+        x->err->offset = x->insn ? x->insn->offset : 0;
+        x->err->insn = x->insn ? x->insn->offset : DX_NO_INSN;
+        x->err->op = x->insn ? x->insn->op : DX_OP_NOP;
+        x->err->expected = code == DX_E_CODE_TOO_LARGE ? x->b.limit : 0;
+        x->err->actual = x->b.len;
+    }
+    return false;
+}
+
+void *x_grow(x64_t *x, void *p, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    uint32_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *q = dx_arena_alloc(x->ar, (size_t)n * elem);
+    if (!q) {
+        x_fail(x, DX_E_TOO_LARGE); /* out of memory, as in the decoder */
+        return NULL;
+    }
+    if (*cap)
+        __builtin_memcpy(q, p, (size_t)*cap * elem);
+    *cap = n;
+    return q;
+}
+
+static void add_map(x64_t *x, uint32_t func, uint32_t module)
+{
+    uint32_t pc = (uint32_t)x->b.len;
+    if (x->nmap > 0 && x->map[x->nmap - 1].code == pc) {
+        x->map[x->nmap - 1] = (dx_x64_mapent_t){ pc, func, module };
+        return;
+    }
+    if (x->nmap == x->map_cap) {
+        uint32_t cap = (uint32_t)x->map_cap;
+        x->map = x_grow(x, x->map, &cap, (uint32_t)x->nmap + 1, sizeof *x->map);
+        x->map_cap = cap;
+        if (!x->map)
+            return;
+    }
+    x->map[x->nmap++] = (dx_x64_mapent_t){ pc, func, module };
+}
+
+void x_mark(x64_t *x)
+{
+    add_map(x, x->func, (uint32_t)x->insn->offset);
+}
+
+void x_trap_jcc(x64_t *x, int cc, uint8_t code)
+{
+    x->traps = x_grow(x, x->traps, &x->traps_cap, x->ntraps + 1, sizeof *x->traps);
+    if (!x->traps)
+        return;
+    x->traps[x->ntraps++] = (xtrap_t){ x_jcc(&x->b, cc), (uint32_t)x->insn->offset, code };
+}
+
+void x_trap_now(x64_t *x, uint8_t code)
+{
+    x_mark(x);
+    x_ud2(&x->b, code);
+    x->out->stats.trap_sites++;
+}
+
+int32_t x_local(const x64_t *x, uint32_t idx)
+{
+    (void)x;
+    return -8 * (int32_t)(idx + 1);
+}
+
+int32_t x_slot(const x64_t *x, uint32_t pos)
+{
+    return -8 * (int32_t)(x->nlocals + 1 + pos);
+}
+
+int32_t x_global(const x64_t *x, uint32_t idx)
+{
+    return (int32_t)(x->out->layout.globals + 8 * idx);
+}
+
+int32_t x_xfer(const x64_t *x, uint32_t slot)
+{
+    return (int32_t)(x->out->layout.xfer + 8 * slot);
+}
+
+void x_reload_bound(x64_t *x)
+{
+    if (x->checked)
+        x_load(&x->b, true, R13, xm(R15, DX_PB_MEM_SIZE));
+}
+
+/* ---- layout ---------------------------------------------------------------- */
+static bool layout(x64_t *x)
+{
+    const dx_module_t *m = x->m;
+    dx_x64_layout_t *l = &x->out->layout;
+    uint32_t nxfer = 8; /* the builtins' arguments */
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        if (m->types[i].nparams > nxfer)
+            nxfer = m->types[i].nparams;
+        if (m->types[i].nresults > nxfer)
+            nxfer = m->types[i].nresults;
+    }
+    /* Each term is bounded by the decoder's limits (DX_MAX_TABLES, _GLOBALS,
+     * _PARAMS), so the sum fits in 32 bits with room to spare. */
+    l->tables = DX_PB_HEADER_SIZE;
+    l->globals = l->tables + 16 * m->ntables;
+    l->xfer = l->globals + 8 * m->nglobals;
+    l->nxfer = nxfer;
+    l->size = (l->xfer + 8 * nxfer + 4095) & ~4095u;
+    return true;
+}
+
+/* ---- stubs and adapters ---------------------------------------------------- */
+typedef struct argloc {
+    int reg;      /* a register (xmm as XMM(n)), or -1: the transfer slot */
+} argloc_t;
+
+static argloc_t arg_loc(const dx_functype_t *t, uint32_t i, int *ni, int *nf)
+{
+    if (x_is_float(t->params[i]))
+        return (argloc_t){ *nf < 8 ? XMM((*nf)++) : -1 };
+    return (argloc_t){ *ni < 6 ? int_args[(*ni)++] : -1 };
+}
+
+static void import_stub(x64_t *x, uint32_t f, size_t offset)
+{
+    const dx_functype_t *t = dx_func_type(x->m, f);
+    x->out->func_code[f] = (uint32_t)x->b.len;
+    add_map(x, f, (uint32_t)offset);
+    x_pushr(&x->b, RBP);
+    x_mov_rr(&x->b, true, RBP, RSP);
+    int ni = 0, nf = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        argloc_t a = arg_loc(t, i, &ni, &nf);
+        if (a.reg < 0)
+            continue;
+        if (IS_XMM(a.reg))
+            x_fstore(&x->b, true, xm(R15, x_xfer(x, i)), a.reg - 16);
+        else
+            x_store(&x->b, true, xm(R15, x_xfer(x, i)), a.reg);
+    }
+    x_mov_ri(&x->b, RDI, f);
+    x_call_m(&x->b, xm(R15, DX_PB_HOSTCALL));
+    if (t->nresults > 0) {
+        if (x_is_float(t->results[0]))
+            x_fload(&x->b, true, 0, xm(R15, x_xfer(x, 0)));
+        else
+            x_load(&x->b, true, RAX, xm(R15, x_xfer(x, 0)));
+    }
+    x_popr(&x->b, RBP);
+    x_ret(&x->b);
+    x->out->func_end[f] = (uint32_t)x->b.len;
+}
+
+static void adapter(x64_t *x, uint32_t f)
+{
+    const dx_functype_t *t = dx_func_type(x->m, f);
+    x->out->func_adapter[f] = (uint32_t)x->b.len;
+    add_map(x, DX_NO_FUNC, 0); /* an adapter: where a backtrace ends */
+    x_pushr(&x->b, RBP);
+    x_mov_rr(&x->b, true, RBP, RSP);
+    int ni = 0, nf = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        argloc_t a = arg_loc(t, i, &ni, &nf);
+        if (a.reg < 0)
+            continue; /* stays in its transfer slot */
+        if (IS_XMM(a.reg))
+            x_fload(&x->b, true, a.reg - 16, xm(R15, x_xfer(x, i)));
+        else
+            x_load(&x->b, true, a.reg, xm(R15, x_xfer(x, i)));
+    }
+    x_bind(&x->b, x_call(&x->b), x->out->func_code[f]);
+    if (t->nresults > 0) {
+        if (x_is_float(t->results[0]))
+            x_fstore(&x->b, true, xm(R15, x_xfer(x, 0)), 0);
+        else
+            x_store(&x->b, true, xm(R15, x_xfer(x, 0)), RAX);
+    }
+    x_popr(&x->b, RBP);
+    x_ret(&x->b);
+}
+
+/* ---- one function ------------------------------------------------------------- */
+static bool setup_locals(x64_t *x, uint32_t f)
+{
+    const dx_func_t *fn = &x->m->funcs[f];
+    const dx_functype_t *t = dx_func_type(x->m, f);
+    x->nlocals = t->nparams + fn->nlocals;
+    x->ltype = dx_arena_alloc(x->ar, (size_t)x->nlocals + 1);
+    x->lrefs = dx_arena_alloc(x->ar, 4 * ((size_t)x->nlocals + 1));
+    if (!x->ltype || !x->lrefs)
+        return x_fail(x, DX_E_TOO_LARGE);
+    for (uint32_t i = 0; i < t->nparams; i++)
+        x->ltype[i] = t->params[i];
+    uint32_t start = 0;
+    for (uint32_t r = 0; r < fn->nruns; r++) {
+        for (uint32_t i = start < t->nparams ? t->nparams : start; i < fn->runs[r].end; i++)
+            x->ltype[i] = fn->runs[r].type;
+        start = fn->runs[r].end;
+    }
+    return true;
+}
+
+static void prologue(x64_t *x)
+{
+    xb_t *b = &x->b;
+    /* lea rax, [rsp - need] with a disp32 to patch */
+    xb_u8(b, 0x48), xb_u8(b, 0x8D), xb_u8(b, 0x84), xb_u8(b, 0x24);
+    x->frame_at[0] = b->len;
+    xb_u32(b, 0);
+    x_alu_rm(b, true, 7, RAX, xm(R15, DX_PB_STACK_LIMIT));
+    x->slow_fix = x_jcc(b, CC_B);
+    x->body = b->len;
+    x_pushr(b, RBP);
+    x_mov_rr(b, true, RBP, RSP);
+    xb_u8(b, 0x48), xb_u8(b, 0x81), xb_u8(b, 0xEC); /* sub rsp, imm32 */
+    x->frame_at[1] = b->len;
+    xb_u32(b, 0);
+
+    const dx_functype_t *t = x->type;
+    int ni = 0, nf = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        argloc_t a = arg_loc(t, i, &ni, &nf);
+        xmem_t home = xm(RBP, x_local(x, i));
+        if (a.reg < 0) {
+            x_load(b, true, R11, xm(R15, x_xfer(x, i)));
+            x_store(b, true, home, R11);
+        } else if (IS_XMM(a.reg)) {
+            x_fstore(b, true, home, a.reg - 16);
+        } else {
+            x_store(b, true, home, a.reg);
+        }
+    }
+    uint32_t nzero = x->nlocals - t->nparams;
+    if (nzero > 0 && nzero <= 8) {
+        x_alu_rr(b, false, 6, RAX, RAX);
+        for (uint32_t i = t->nparams; i < x->nlocals; i++)
+            x_store(b, true, xm(RBP, x_local(x, i)), RAX);
+    } else if (nzero > 8) {
+        x_lea(b, RDI, xm(RBP, x_local(x, x->nlocals - 1)));
+        x_mov_ri(b, RCX, nzero);
+        x_alu_rr(b, false, 6, RAX, RAX);
+        xb_u8(b, 0xF3), xb_u8(b, 0x48), xb_u8(b, 0xAB); /* rep stosq */
+    }
+}
+
+static void epilogue(x64_t *x)
+{
+    xb_t *b = &x->b;
+    uint64_t frame = (8 * ((uint64_t)x->nlocals + x->max_height) + 15) & ~(uint64_t)15;
+    uint64_t need = frame + 16;
+    if (need > 0x40000000u) {
+        x_fail(x, DX_E_CODE_TOO_LARGE);
+        return;
+    }
+    xb_patch32(b, x->frame_at[0], (uint32_t)-(int32_t)need);
+    xb_patch32(b, x->frame_at[1], (uint32_t)frame);
+    /* the stacklet slow path */
+    x_bind(b, x->slow_fix, b->len);
+    add_map(x, x->func, (uint32_t)x->m->funcs[x->func].code);
+    xb_u8(b, 0xB8);
+    xb_u32(b, (uint32_t)need);
+    x_call_m(b, xm(R15, DX_PB_MORESTACK));
+    x_jmp_to(b, x->body);
+    /* trap stubs; consecutive sites of one instruction and code share one */
+    for (uint32_t i = 0; i < x->ntraps; i++) {
+        xtrap_t *t = &x->traps[i];
+        if (t->code == 0) { /* a loop's preemption poll */
+            x_bind(b, t->at, b->len);
+            x_call_m(b, xm(R15, DX_PB_YIELD));
+            x_jmp_to(b, t->insn);
+            continue;
+        }
+        if (i > 0 && t->insn == t[-1].insn && t->code == t[-1].code && b->len >= 3 &&
+            b->p[b->len - 3] == 0x0F) {
+            x_bind(b, t->at, b->len - 3);
+            continue;
+        }
+        x_bind(b, t->at, b->len);
+        add_map(x, x->func, t->insn);
+        x_ud2(b, t->code);
+        x->out->stats.trap_sites++;
+    }
+}
+
+static bool emit(x64_t *x, const dx_insn_t *in)
+{
+    xctl_t *f = &x->ctl[x->depth - 1];
+    dx_op_t op = in->op;
+    x->insn = in;
+    x->out->stats.insns++;
+    if (f->dead || f->unreachable) {
+        if (op == DX_OP_BLOCK || op == DX_OP_LOOP || op == DX_OP_IF ||
+            op == DX_OP_ELSE || op == DX_OP_END)
+            return x_control(x, in);
+        return true;
+    }
+    if (x->height > 0 && x->stack[x->height - 1].kind == V_CMP &&
+        op != DX_OP_BR_IF && op != DX_OP_IF && op != DX_OP_SELECT &&
+        op != DX_OP_SELECT_T && op != DX_OP_I32_EQZ)
+        x_materialize_cmp(x);
+    bool ok;
+    if (op <= DX_OP_CALL_INDIRECT)
+        ok = x_control(x, in);
+    else if (op < DX_OP_I32_LOAD || (op >= DX_OP_I32_CONST && op <= DX_OP_F64_CONST))
+        ok = x_access_op(x, in);
+    else if (op < DX_OP_I32_CONST)
+        ok = x_memory_op(x, in);
+    else if ((op >= DX_OP_I32_EQZ && op <= DX_OP_I64_GE_U) ||
+             (op >= DX_OP_I32_CLZ && op <= DX_OP_I64_ROTR) ||
+             (op >= DX_OP_I32_EXTEND8_S && op <= DX_OP_I64_EXTEND32_S) ||
+             op == DX_OP_I32_WRAP_I64 || op == DX_OP_I64_EXTEND_I32_S ||
+             op == DX_OP_I64_EXTEND_I32_U)
+        ok = x_int_op(x, in);
+    else if ((op >= DX_OP_F32_EQ && op <= DX_OP_F64_GE) ||
+             (op >= DX_OP_F32_ABS && op <= DX_OP_F64_COPYSIGN))
+        ok = x_float_op(x, in);
+    else
+        ok = x_conv_op(x, in);
+    x->locked = 0;
+    if (x->b.failed)
+        return x_fail(x, x->b.len + 64 > x->b.limit ? DX_E_CODE_TOO_LARGE
+                                                    : DX_E_TOO_LARGE);
+    return ok;
+}
+
+static bool function(x64_t *x, uint32_t f)
+{
+    x->func = f;
+    x->type = dx_func_type(x->m, f);
+    x->insn = NULL;
+    x->height = x->max_height = 0;
+    x->depth = 0;
+    x->ntraps = 0;
+    x->nfixes = 0;
+    x->locked = 0;
+    x->reg_floor = 0;
+    for (int r = 0; r < 32; r++)
+        x->owner[r] = -1;
+    if (!setup_locals(x, f) || !dx_val_begin(&x->val, f, x->err))
+        return false;
+    x->out->func_code[f] = (uint32_t)x->b.len;
+    add_map(x, f, (uint32_t)x->m->funcs[f].code);
+    prologue(x);
+    x->ctl = x_grow(x, x->ctl, &x->ctl_cap, 1, sizeof *x->ctl);
+    if (!x->ctl)
+        return false;
+    x->ctl[x->depth++] = (xctl_t){ .kind = C_FUNC, .nresults = x->type->nresults,
+                                   .results = x->type->results, .fixes = X_NOFIX,
+                                   .else_fix = SIZE_MAX };
+    dx_code_init(&x->code, x->m, f, x->ar);
+    dx_insn_t in;
+    while (dx_code_more(&x->code)) {
+        if (!dx_code_next(&x->code, &in, x->err) || !dx_val_insn(&x->val, &in, x->err))
+            return false;
+        if (!emit(x, &in))
+            return false;
+    }
+    if (!dx_val_finish(&x->val, x->m->funcs[f].body.off + x->m->funcs[f].body.len, x->err))
+        return false;
+    epilogue(x);
+    x->out->func_end[f] = (uint32_t)x->b.len;
+    return !x->b.failed || x_fail(x, DX_E_CODE_TOO_LARGE);
+}
+
+/* The frame's results are on top of the stack: return them. */
+void x_emit_return(x64_t *x)
+{
+    const dx_functype_t *t = x->type;
+    uint32_t n = t->nresults;
+    for (uint32_t i = 1; i < n; i++)
+        x_store_val(x, &x->stack[x->height - n + i], x_xfer(x, i), R15);
+    if (n > 0) {
+        xval_t *v = &x->stack[x->height - n];
+        x_load_into(x, v, x_is_float(v->type) ? XMM(0) : RAX);
+    }
+    xb_u8(&x->b, 0xC9); /* leave */
+    x_ret(&x->b);
+}
+
+static bool alloc_out(x64_t *x)
+{
+    uint32_t n = x->m->nfuncs;
+    dx_x64_t *o = x->out;
+    o->nfuncs = n;
+    o->func_code = dx_arena_alloc(x->ar, 4 * ((size_t)n + 1));
+    o->func_end = dx_arena_alloc(x->ar, 4 * ((size_t)n + 1));
+    o->func_adapter = dx_arena_alloc(x->ar, 4 * ((size_t)n + 1));
+    if (!o->func_code || !o->func_end || !o->func_adapter)
+        return x_fail(x, DX_E_TOO_LARGE);
+    for (uint32_t i = 0; i < n; i++)
+        o->func_adapter[i] = DX_X64_NONE;
+    return true;
+}
+
+static void patch_calls(x64_t *x)
+{
+    for (uint32_t i = 0; i < x->ncalls; i++)
+        x_bind(&x->b, x->calls[i].at, x->out->func_code[x->calls[i].next]);
+}
+
+static void adapters(x64_t *x)
+{
+    const dx_module_t *m = x->m;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        uint32_t f = m->exports[i].index;
+        if (m->exports[i].kind == DX_EXT_FUNC && x->out->func_adapter[f] == DX_X64_NONE)
+            adapter(x, f);
+    }
+    if (m->has_start && x->out->func_adapter[m->start] == DX_X64_NONE)
+        adapter(x, m->start);
+}
+
+bool dx_x64_translate(const dx_module_t *m, const dx_x64_opts_t *opts,
+                      dx_arena_t *ar, dx_x64_t *out, dx_error_t *out_err)
+{
+    *out_err = (dx_error_t){ .code = DX_OK, .func = DX_NO_FUNC, .insn = DX_NO_INSN };
+    *out = (dx_x64_t){ 0 };
+    x64_t *x = dx_arena_alloc(ar, sizeof *x);
+    if (!x) {
+        out_err->code = DX_E_TOO_LARGE;
+        return false;
+    }
+    *x = (x64_t){ .m = m, .opts = opts, .ar = ar, .err = out_err, .out = out,
+                  .func = DX_NO_FUNC };
+    x->b = (xb_t){ .ar = ar, .limit = opts->max_code ? opts->max_code : CODE_LIMIT };
+    x->checked = opts->strategy != DX_STRATEGY_GUARD && m->nmemories > 0;
+    dx_val_init(&x->val, m, ar);
+    if (!layout(x) || !alloc_out(x))
+        return false;
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == DX_EXT_FUNC)
+            import_stub(x, m->imports[i].index, m->imports[i].offset);
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+        if (!function(x, f))
+            return false;
+    x->func = DX_NO_FUNC;
+    x->insn = NULL;
+    patch_calls(x);
+    adapters(x);
+    if (x->b.failed)
+        return x_fail(x, x->b.len + 64 > x->b.limit ? DX_E_CODE_TOO_LARGE
+                                                    : DX_E_TOO_LARGE);
+    out->code = x->b.p;
+    out->size = x->b.len;
+    out->map = x->map;
+    out->nmap = x->nmap;
+    return true;
+}
+
+const dx_x64_mapent_t *dx_x64_lookup(const dx_x64_t *xo, uint32_t pc)
+{
+    size_t lo = 0, hi = xo->nmap;
+    while (lo < hi) { /* the last entry with code <= pc */
+        size_t mid = lo + (hi - lo) / 2;
+        if (xo->map[mid].code <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? NULL : &xo->map[lo - 1];
+}
+
+const char *dx_trap_text(dx_trap_t t)
+{
+    switch (t) {
+#define TEXT(id, code, text) case DX_TRAP_##id: return text;
+    DX_TRAPS(TEXT)
+#undef TEXT
+    default: return "unknown trap";
+    }
+}
+
+const char *dx_trap_name(dx_trap_t t)
+{
+    switch (t) {
+#define NAME(id, code, text) case DX_TRAP_##id: return #id;
+    DX_TRAPS(NAME)
+#undef NAME
+    default: return "?";
+    }
+}
