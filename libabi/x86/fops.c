@@ -266,7 +266,7 @@ static bool f_trunc(x64_t *x, dx_op_t op, bool sat)
     int s = x_to_reg(x, &a);
     int r = x_alloc(x, false);
     x->locked |= 1u << r;
-    size_t nan, under, over;
+    size_t nan = 0, under = 0, over = 0;
     x_ucomi(b, t.dbl, xr(s), xr(s));
     if (!sat)
         x_trap_jcc(x, CC_P, DX_TRAP_CONVERSION);

@@ -423,7 +423,7 @@ static bool enter(dr_inst_t *in, uint32_t adapter)
     current = in;
     install_handlers();
     in->trap = 0;
-    bool ok = true;
+    volatile bool ok = true; /* set after a longjmp */
     if (sigsetjmp(jb, 1) == 0) {
         dr_enter(in->pb, (uint64_t)(uintptr_t)(in->code + adapter), dr_stack_top(in));
     } else {
