@@ -244,10 +244,9 @@ end_load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- translation throughput ---------------------------------------------------------
 # One dogma-run process per module and strategy, best of `runs`; its
-# --stats report gives the time and the code size. The module runs too:
-# the same-mix ladder's copies of hashes.wasm run one round (argument 1),
-# the random ladder's modules have no _start and whatever dogma-run does
-# with them after translating is not timed.
+# --stats report gives the time and the code size. With --no-run the
+# module is translated and instantiated but not run, so peak memory is the
+# translator's.
 stats_time() { # stderr file -> milliseconds, or nothing
     sed -nE '/[Tt]ranslat/{
         s/.*[^0-9.]([0-9]+(\.[0-9]+)?) ?(ns|us|µs|ms|s)([^A-Za-z].*)?$/\1 \3/p
@@ -284,16 +283,14 @@ if $have_dogma; then
     done
     echo "translation ladder: ${#ladder_mods[@]} modules ..." >&2
     for lm in "${ladder_mods[@]}"; do
-        kind=${lm%%:*} m=${lm#*:}
+        m=${lm#*:}
         label=$(basename "$m" .wasm)
         size=$(wc -c < "$m")
-        margs=()
-        [ "$kind" = mix ] && margs=(1)
         for s in guard checked; do
             best= bestcode= rss=0 why="no translation time in --stats output"
             for _ in $(seq "$runs"); do
                 : > "$work/ru"
-                "$rusage" -o "$work/ru" timeout 60 "$dogma_run" --stats --strategy "$s" "$m" "${margs[@]}" \
+                "$rusage" -o "$work/ru" timeout 60 "$dogma_run" --stats --no-run --strategy "$s" "$m" \
                     > /dev/null 2> "$work/err" < /dev/null
                 rc=$?
                 ms=$(stats_time "$work/err")

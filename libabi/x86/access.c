@@ -18,7 +18,12 @@ static bool local_set(x64_t *x, uint32_t idx, bool tee)
 {
     xval_t v = x_pop(x);
     x_release_local(x, idx);
-    if (tee && v.kind != V_REG && v.kind != V_CONST) {
+    int lr = x->lreg[idx];
+    if (lr >= 0) { /* a register local: a move, and tee pushes the local */
+        x_load_into(x, &v, lr);
+        return !tee || x_push_local(x, idx);
+    }
+    if (tee && v.kind != V_CONST && (v.kind != V_REG || v.borrowed)) {
         int r = x_to_reg(x, &v);
         v.kind = V_REG, v.reg = (uint8_t)r;
     }
@@ -51,7 +56,7 @@ static bool select_op(x64_t *x)
     xval_t c = x_pop(x), b = x_pop(x), a = x_pop(x);
     if (c.kind == V_CONST) { /* decided now */
         xval_t *keep = c.imm ? &a : &b;
-        if (keep->kind == V_REG)
+        if (keep->kind == V_REG && !keep->borrowed)
             return x_push_reg(x, keep->type, keep->reg);
         int r = x_to_reg(x, keep);
         return x_push_reg(x, keep->type, r);

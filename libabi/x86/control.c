@@ -324,13 +324,13 @@ static bool pop_args(x64_t *x, uint32_t n)
  * for RAX too (call_indirect's index), or NULL. */
 static void place_args(x64_t *x, const dx_functype_t *t, const xval_t *extra)
 {
-    static const int8_t int_args[6] = { RDI, RSI, RDX, RCX, R8, R9 };
+    static const int8_t int_args[4] = { RDI, RSI, RDX, RCX };
     int src[16], dst[16], nm = 0;
     int8_t where[DX_MAX_PARAMS];
     int ni = 0, nf = 0;
     for (uint32_t i = 0; i < t->nparams; i++) {
         bool f = x_is_float(t->params[i]);
-        where[i] = (int8_t)(f ? (nf < 8 ? XMM(nf++) : -1) : (ni < 6 ? int_args[ni++] : -1));
+        where[i] = (int8_t)(f ? (nf < 8 ? XMM(nf++) : -1) : (ni < 4 ? int_args[ni++] : -1));
         if (where[i] < 0)
             x_store_val(x, &x->args[i], x_xfer(x, i), R15);
         else if (x->args[i].kind == V_REG)

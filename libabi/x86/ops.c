@@ -57,14 +57,8 @@ static bool mul(x64_t *x, uint8_t type)
         a = b, b = t;
     }
     if (b.kind == V_CONST && fits32(&b)) {
-        int r = a.kind == V_REG ? a.reg : x_alloc(x, false);
-        if (a.kind == V_REG || a.kind == V_CONST) {
-            if (a.kind == V_CONST)
-                x_mov_ri(&x->b, r, a.imm);
-            x_rr(&x->b, w ? XW : 0, OP1(0x69), r, r);
-        } else {
-            x_rm(&x->b, w ? XW : 0, OP1(0x69), r, x_val_mem(x, &a));
-        }
+        int r = x_to_reg(x, &a);
+        x_rr(&x->b, w ? XW : 0, OP1(0x69), r, r);
         xb_u32(&x->b, (uint32_t)b.imm);
         return x_push_reg(x, type, r);
     }
@@ -104,7 +98,7 @@ static bool shift(x64_t *x, uint8_t type, int ext)
     }
     x->locked |= 1u << RCX;
     int r;
-    if (a.kind == V_REG) {
+    if (a.kind == V_REG && !a.borrowed) {
         r = a.reg;
     } else {
         r = x_alloc_not(x, false, 1u << RCX);

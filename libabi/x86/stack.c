@@ -1,8 +1,12 @@
 /*
  * The abstract operand stack and the register allocator (model: x64.h).
  *
- * Registers are handed out in a fixed order that keeps RAX, RCX and RDX
- * (wanted by division and shifts) and the argument registers for last.
+ * The operand stack gets RAX, RCX, RDX, RSI, RDI and R10, handed out in an
+ * order that keeps RAX, RCX and RDX (wanted by division and shifts) for
+ * last, and XMM0-7 and XMM14. RBX, R12, R8, R9 and XMM8-13 are callee-saved
+ * homes of the function's busiest locals (translate.c); an entry popped
+ * from such a local is a "borrowed" register, which a consumer may read
+ * but never write.
  * When none is free, the lowest stack entry held in a register of that
  * file goes to its home slot: the values deepest in the stack are the
  * ones used last. R11 and XMM15 are never allocated: they are the
@@ -13,7 +17,7 @@
  */
 #include "x64.h"
 
-static const int8_t gpr_order[] = { RBX, R12, R10, R9, R8, RDI, RSI, RDX, RCX, RAX };
+static const int8_t gpr_order[] = { R10, RSI, RDI, RCX, RDX, RAX };
 #define NGPR ((int)sizeof gpr_order)
 
 static bool grow_stack(x64_t *x)
@@ -89,6 +93,9 @@ xval_t x_pop(x64_t *x)
         x->locked |= 1u << v.reg;
     } else if (v.kind == V_LOCAL) {
         x->lrefs[v.local]--;
+        int r = x->lreg[v.local];
+        if (r >= 0)
+            v.kind = V_REG, v.reg = (uint8_t)r, v.borrowed = true;
     }
     return v;
 }
@@ -112,8 +119,15 @@ static void spill_one(x64_t *x, uint32_t p)
             x_store(&x->b, true, slot, v->reg);
         x->owner[v->reg] = -1;
     } else if (v->kind == V_LOCAL) {
-        x_load(&x->b, true, R11, xm(RBP, x_local(x, v->local)));
-        x_store(&x->b, true, slot, R11);
+        int r = x->lreg[v->local];
+        if (r < 0) {
+            x_load(&x->b, true, R11, xm(RBP, x_local(x, v->local)));
+            x_store(&x->b, true, slot, R11);
+        } else if (IS_XMM(r)) {
+            x_fstore(&x->b, true, slot, r - 16);
+        } else {
+            x_store(&x->b, true, slot, r);
+        }
         x->lrefs[v->local]--;
     } else if (v->kind == V_CONST) {
         if ((int64_t)v->imm == (int64_t)(int32_t)v->imm) {
@@ -138,7 +152,8 @@ static int free_reg(x64_t *x, bool xmm, uint32_t avoid)
 {
     if (xmm) {
         for (int i = 0; i < 15; i++)
-            if (x->owner[XMM(i)] < 0 && !((x->locked | avoid) >> XMM(i) & 1))
+            if ((i < 8 || i == 14) && x->owner[XMM(i)] < 0 &&
+                !((x->locked | avoid) >> XMM(i) & 1))
                 return XMM(i);
         return -1;
     }
@@ -175,6 +190,13 @@ int x_alloc(x64_t *x, bool xmm)
 void x_load_into(x64_t *x, const xval_t *v, int reg)
 {
     bool w = x_is64(v->type);
+    int lr = x_lreg(x, v);
+    if (lr >= 0) { /* a register local, still on the stack */
+        xval_t r = *v;
+        r.kind = V_REG, r.reg = (uint8_t)lr;
+        x_load_into(x, &r, reg);
+        return;
+    }
     if (IS_XMM(reg)) {
         int xr = reg - 16;
         bool dbl = v->type == DX_T_F64;
@@ -204,7 +226,7 @@ void x_load_into(x64_t *x, const xval_t *v, int reg)
 
 int x_to_reg(x64_t *x, const xval_t *v)
 {
-    if (v->kind == V_REG)
+    if (v->kind == V_REG && !v->borrowed)
         return v->reg;
     int r = x_alloc(x, x_is_float(v->type));
     x_load_into(x, v, r);
@@ -214,6 +236,10 @@ int x_to_reg(x64_t *x, const xval_t *v)
 
 int x_in_reg(x64_t *x, const xval_t *v)
 {
+    if (v->kind == V_REG)
+        return v->reg;
+    if (x_lreg(x, v) >= 0)
+        return x_lreg(x, v);
     return x_to_reg(x, v);
 }
 
@@ -222,6 +248,14 @@ int x_in_reg(x64_t *x, const xval_t *v)
 void x_store_val(x64_t *x, const xval_t *v, int32_t disp, int base)
 {
     xmem_t m = xm(base, disp);
+    int lr = x_lreg(x, v);
+    if (lr >= 0) {
+        if (IS_XMM(lr))
+            x_fstore(&x->b, true, m, lr - 16);
+        else
+            x_store(&x->b, true, m, lr);
+        return;
+    }
     switch (v->kind) {
     case V_REG:
         if (IS_XMM(v->reg))

@@ -13,7 +13,10 @@
 
 #define CODE_LIMIT (1u << 30)
 
-static const int8_t int_args[6] = { RDI, RSI, RDX, RCX, R8, R9 };
+static const int8_t int_args[4] = { RDI, RSI, RDX, RCX };
+/* Callee-saved homes for locals (spec/abi.md, section 2). */
+static const int8_t int_homes[4] = { RBX, R12, R8, R9 };
+#define NFLOAT_HOMES 6 /* XMM8..XMM13 */
 
 bool x_fail(x64_t *x, dx_err_t code)
 {
@@ -86,13 +89,12 @@ void x_trap_now(x64_t *x, uint8_t code)
 
 int32_t x_local(const x64_t *x, uint32_t idx)
 {
-    (void)x;
-    return -8 * (int32_t)(idx + 1);
+    return -8 * (int32_t)(x->nsave + idx + 1);
 }
 
 int32_t x_slot(const x64_t *x, uint32_t pos)
 {
-    return -8 * (int32_t)(x->nlocals + 1 + pos);
+    return -8 * (int32_t)(x->nsave + x->nlocals + 1 + pos);
 }
 
 int32_t x_global(const x64_t *x, uint32_t idx)
@@ -142,7 +144,7 @@ static argloc_t arg_loc(const dx_functype_t *t, uint32_t i, int *ni, int *nf)
 {
     if (x_is_float(t->params[i]))
         return (argloc_t){ *nf < 8 ? XMM((*nf)++) : -1 };
-    return (argloc_t){ *ni < 6 ? int_args[(*ni)++] : -1 };
+    return (argloc_t){ *ni < 4 ? int_args[(*ni)++] : -1 };
 }
 
 static void import_stub(x64_t *x, uint32_t f, size_t offset)
@@ -204,14 +206,79 @@ static void adapter(x64_t *x, uint32_t f)
 }
 
 /* ---- one function ------------------------------------------------------------- */
+/* Counts each local's uses, weighted by loop depth (8x per loop, up to
+ * five deep), reading the body once more without validating it: only the
+ * counts come from this pass, and a body that does not decode just stops
+ * the count (the real pass reports it). The busiest int and float locals
+ * get the callee-saved homes for the whole function. The weights borrow
+ * lrefs, which is zero again afterwards. */
+static void count_uses(x64_t *x, uint32_t f)
+{
+    uint64_t loops = 0; /* a bit per open block: set for loops (64 deep) */
+    uint32_t depth = 0, nloops = 0;
+    dx_insn_t in;
+    dx_error_t err;
+    dx_code_init(&x->code, x->m, f, x->ar);
+    while (dx_code_more(&x->code) && dx_code_next(&x->code, &in, &err)) {
+        switch (in.op) {
+        case DX_OP_BLOCK: case DX_OP_IF: case DX_OP_LOOP:
+            if (depth < 64 && in.op == DX_OP_LOOP)
+                loops |= 1ull << depth, nloops++;
+            depth++;
+            break;
+        case DX_OP_END:
+            if (depth > 0 && --depth < 64 && (loops >> depth & 1))
+                loops &= ~(1ull << depth), nloops--;
+            break;
+        case DX_OP_LOCAL_GET: case DX_OP_LOCAL_SET: case DX_OP_LOCAL_TEE:
+            if (in.u.index < x->nlocals) {
+                uint32_t w = 1u << 3 * (nloops < 5 ? nloops : 5);
+                uint32_t *c = &x->lrefs[in.u.index];
+                *c = *c > UINT32_MAX - w ? UINT32_MAX : *c + w;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static void choose_homes(x64_t *x, uint32_t f)
+{
+    for (uint32_t i = 0; i < x->nlocals; i++)
+        x->lreg[i] = -1;
+    x->nsave = 0;
+    count_uses(x, f);
+    for (int fl = 0; fl < 2; fl++) {
+        int n = fl ? NFLOAT_HOMES : 4;
+        for (int k = 0; k < n; k++) {
+            uint32_t best = UINT32_MAX, bw = 1; /* at least two uses */
+            for (uint32_t i = 0; i < x->nlocals; i++) {
+                uint8_t t = x->ltype[i];
+                bool ok = fl ? x_is_float(t) : (t == DX_T_I32 || t == DX_T_I64);
+                if (ok && x->lreg[i] < 0 && x->lrefs[i] > bw)
+                    best = i, bw = x->lrefs[i];
+            }
+            if (best == UINT32_MAX)
+                break;
+            int r = fl ? XMM(8 + k) : int_homes[k];
+            x->lreg[best] = (int8_t)r;
+            x->save[x->nsave++] = (int8_t)r;
+        }
+    }
+    for (uint32_t i = 0; i < x->nlocals; i++)
+        x->lrefs[i] = 0;
+}
+
 static bool setup_locals(x64_t *x, uint32_t f)
 {
     const dx_func_t *fn = &x->m->funcs[f];
     const dx_functype_t *t = dx_func_type(x->m, f);
     x->nlocals = t->nparams + fn->nlocals;
     x->ltype = dx_arena_alloc(x->ar, (size_t)x->nlocals + 1);
+    x->lreg = dx_arena_alloc(x->ar, (size_t)x->nlocals + 1);
     x->lrefs = dx_arena_alloc(x->ar, 4 * ((size_t)x->nlocals + 1));
-    if (!x->ltype || !x->lrefs)
+    if (!x->ltype || !x->lrefs || !x->lreg)
         return x_fail(x, DX_E_TOO_LARGE);
     for (uint32_t i = 0; i < t->nparams; i++)
         x->ltype[i] = t->params[i];
@@ -221,6 +288,7 @@ static bool setup_locals(x64_t *x, uint32_t f)
             x->ltype[i] = fn->runs[r].type;
         start = fn->runs[r].end;
     }
+    choose_homes(x, f);
     return true;
 }
 
@@ -240,12 +308,29 @@ static void prologue(x64_t *x)
     x->frame_at[1] = b->len;
     xb_u32(b, 0);
 
+    for (uint32_t k = 0; k < x->nsave; k++) { /* the caller's homes */
+        int r = x->save[k];
+        if (IS_XMM(r))
+            x_fstore(b, true, xm(RBP, -8 * (int32_t)(k + 1)), r - 16);
+        else
+            x_store(b, true, xm(RBP, -8 * (int32_t)(k + 1)), r);
+    }
     const dx_functype_t *t = x->type;
     int ni = 0, nf = 0;
     for (uint32_t i = 0; i < t->nparams; i++) {
         argloc_t a = arg_loc(t, i, &ni, &nf);
         xmem_t home = xm(RBP, x_local(x, i));
-        if (a.reg < 0) {
+        int lr = x->lreg[i];
+        if (lr >= 0) {
+            if (a.reg < 0 && IS_XMM(lr))
+                x_fload(b, true, lr - 16, xm(R15, x_xfer(x, i)));
+            else if (a.reg < 0)
+                x_load(b, true, lr, xm(R15, x_xfer(x, i)));
+            else if (IS_XMM(lr))
+                x_fmov(b, lr - 16, a.reg - 16);
+            else
+                x_mov_rr(b, true, lr, a.reg);
+        } else if (a.reg < 0) {
             x_load(b, true, R11, xm(R15, x_xfer(x, i)));
             x_store(b, true, home, R11);
         } else if (IS_XMM(a.reg)) {
@@ -253,6 +338,13 @@ static void prologue(x64_t *x)
         } else {
             x_store(b, true, home, a.reg);
         }
+    }
+    for (uint32_t i = t->nparams; i < x->nlocals; i++) {
+        int lr = x->lreg[i];
+        if (lr >= 0 && IS_XMM(lr))
+            x_rr(b, 0, OP2(0x0F, 0x57), lr - 16, lr - 16); /* xorps */
+        else if (lr >= 0)
+            x_alu_rr(b, false, 6, lr, lr);
     }
     uint32_t nzero = x->nlocals - t->nparams;
     if (nzero > 0 && nzero <= 8) {
@@ -270,7 +362,8 @@ static void prologue(x64_t *x)
 static void epilogue(x64_t *x)
 {
     xb_t *b = &x->b;
-    uint64_t frame = (8 * ((uint64_t)x->nlocals + x->max_height) + 15) & ~(uint64_t)15;
+    uint64_t frame = (8 * ((uint64_t)x->nsave + x->nlocals + x->max_height) + 15) &
+                     ~(uint64_t)15;
     uint64_t need = frame + 16;
     if (need > 0x40000000u) {
         x_fail(x, DX_E_CODE_TOO_LARGE);
@@ -396,6 +489,13 @@ void x_emit_return(x64_t *x)
     if (n > 0) {
         xval_t *v = &x->stack[x->height - n];
         x_load_into(x, v, x_is_float(v->type) ? XMM(0) : RAX);
+    }
+    for (uint32_t k = 0; k < x->nsave; k++) { /* the caller's homes back */
+        int r = x->save[k];
+        if (IS_XMM(r))
+            x_fload(&x->b, true, r - 16, xm(RBP, -8 * (int32_t)(k + 1)));
+        else
+            x_load(&x->b, true, r, xm(RBP, -8 * (int32_t)(k + 1)));
     }
     xb_u8(&x->b, 0xC9); /* leave */
     x_ret(&x->b);

@@ -43,6 +43,7 @@ typedef struct xval {
     uint8_t type;   /* DX_T_* */
     uint8_t reg;    /* V_REG */
     uint8_t cc;     /* V_CMP */
+    bool borrowed;  /* V_REG, popped from a register local: read only */
     uint32_t local; /* V_LOCAL */
     uint32_t pos;   /* the stack position: V_MEM's slot, also once popped */
     uint64_t imm;   /* V_CONST */
@@ -92,6 +93,10 @@ typedef struct x64 {
     const dx_functype_t *type;
     uint32_t nlocals;       /* parameters included */
     dx_valtype_t *ltype;    /* per local */
+    int8_t *lreg;           /* per local: its register for the whole
+                               function, or -1: its slot */
+    uint32_t nsave;         /* callee-saved registers this function saves */
+    int8_t save[16];        /* which, in save-slot order */
     uint32_t *lrefs;        /* per local: V_LOCAL entries on the stack */
     xval_t *stack;
     uint32_t height, max_height, stack_cap;
@@ -171,6 +176,10 @@ bool x_float_op(x64_t *x, const dx_insn_t *in);
 bool x_conv_op(x64_t *x, const dx_insn_t *in);
 bool x_access_op(x64_t *x, const dx_insn_t *in);
 bool x_memory_op(x64_t *x, const dx_insn_t *in);
+static inline int x_lreg(const x64_t *x, const xval_t *v)
+{
+    return v->kind == V_LOCAL ? x->lreg[v->local] : -1;
+}
 bool x_hostcall(x64_t *x, uint32_t num, uint32_t nargs, const uint64_t *imms,
                 uint32_t nimms, uint8_t result);
 

@@ -27,7 +27,7 @@ typedef struct cli {
     dr_opts_t o;
     const char *invoke;
     const char *dump;
-    bool invoke_all, stats;
+    bool invoke_all, stats, no_run;
     unsigned preempt_us;
     dr_preopen_t dirs[MAX_DIRS];
     int ndirs;
@@ -48,6 +48,8 @@ static void usage(FILE *f)
         "  --invoke FUNC             call export FUNC with ARGS, print its results\n"
         "  --invoke-all              call every exported function with zero arguments\n"
         "  --stats                   translation and run figures on stderr\n"
+        "  --no-run                  translate and instantiate only (with --stats: the\n"
+        "                            translator's figures alone)\n"
         "  --max-memory BYTES        most memory the module may grow to (K, M, G)\n"
         "  --max-stack BYTES         most stack its stacklets may take (default 64M)\n"
         "  --preempt-us N            preemption timer period (default 10000; 0: off)\n"
@@ -90,6 +92,7 @@ static int parse_cli(int argc, char **argv, cli_t *c)
         if (!strcmp(a, "--help")) { usage(stdout); exit(0); }
         if (!strcmp(a, "--stats")) { c->stats = true; continue; }
         if (!strcmp(a, "--invoke-all")) { c->invoke_all = true; continue; }
+        if (!strcmp(a, "--no-run")) { c->no_run = true; continue; }
         if (!v)
             return bad_usage("option needs a value", a);
         i++;
@@ -354,7 +357,9 @@ int main(int argc, char **argv)
         return 1;
     dr_preempt_start(in, c.preempt_us);
     double t0 = now();
-    if (!dr_start(in)) {
+    if (c.no_run) {
+        rc = 0;
+    } else if (!dr_start(in)) {
         rc = ended(in);
     } else if (c.invoke) {
         rc = invoke(in, &c);
