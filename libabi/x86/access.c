@@ -168,6 +168,7 @@ bool x_hostcall(x64_t *x, uint32_t num, uint32_t nargs, const uint64_t *imms,
     for (uint32_t i = nargs; i > 0; i--)
         args[i - 1] = x_pop(x);
     x_spill_regs(x, 0);
+    x_homes_out(x);
     for (uint32_t i = 0; i < nargs; i++)
         x_store_val(x, &args[i], x_xfer(x, i), R15);
     for (uint32_t i = 0; i < nimms; i++) {
@@ -177,6 +178,7 @@ bool x_hostcall(x64_t *x, uint32_t num, uint32_t nargs, const uint64_t *imms,
     x_mov_ri(&x->b, RDI, num);
     x_call_m(&x->b, xm(R15, DX_PB_HOSTCALL));
     x_mark(x);
+    x_homes_in(x);
     x_reload_bound(x);
     if (result == 0)
         return true;

@@ -89,7 +89,7 @@ static bool in_place(x64_t *x, const xctl_t *l)
 }
 
 /* Before a branch that carries many values: they go to their slots and
- * RSI, RDI and RCX are freed for branch_moves' `rep movsq`. Moves only. */
+ * RCX is freed for branch_moves' copy loop. Moves only. */
 static void prepare_many(x64_t *x, const xctl_t *l)
 {
     if (arity(l) > 8) {
@@ -100,20 +100,22 @@ static void prepare_many(x64_t *x, const xctl_t *l)
 
 /* Stores the top arity(l) values into l's slots; the abstract stack is
  * unchanged (the fall-through path of br_if keeps them). Many values are
- * copied with one descending `rep movsq`: the caller has spilled them and
- * freed RSI, RDI and RCX. */
+ * copied by a loop, in the order that never overwrites a value not yet
+ * read: the caller has spilled them and freed RCX. */
 static void branch_moves(x64_t *x, const xctl_t *l)
 {
     uint32_t n = arity(l), src = x->height - n;
     if (n == 0 || in_place(x, l))
         return;
-    if (n > 8) {
-        x_lea(&x->b, RSI, xm(RBP, x_slot(x, src)));
-        x_lea(&x->b, RDI, xm(RBP, x_slot(x, l->height)));
-        x_mov_ri(&x->b, RCX, n);
-        xb_u8(&x->b, 0xFD);                                     /* std */
-        xb_u8(&x->b, 0xF3), xb_u8(&x->b, 0x48), xb_u8(&x->b, 0xA5); /* rep movsq */
-        xb_u8(&x->b, 0xFC);                                     /* cld */
+    if (n > 8) { /* rcx = 0, -1, ..., 1 - n: slot positions ascend */
+        xb_t *b = &x->b;
+        x_mov_ri(b, RCX, 0);
+        size_t loop = b->len;
+        x_load(b, true, R11, xmi(RBP, RCX, 8, x_slot(x, src)));
+        x_store(b, true, xmi(RBP, RCX, 8, x_slot(x, l->height)), R11);
+        x_rr(b, XW, OP1(0xFF), 1, RCX);          /* dec rcx */
+        x_alu_ri(b, true, 7, RCX, -(int32_t)n);
+        x_jcc_to(b, CC_NE, loop);
         return;
     }
     for (uint32_t k = 0; k < n; k++) {
@@ -371,6 +373,7 @@ static bool op_call(x64_t *x, uint32_t f)
     if (!pop_args(x, t->nparams))
         return false;
     x_spill_regs(x, 0);
+    x_homes_out(x);
     place_args(x, t, NULL);
     size_t at = x_call(&x->b);
     if (f < x->func || f < x->m->nfunc_imports) {
@@ -382,6 +385,7 @@ static bool op_call(x64_t *x, uint32_t f)
         x->calls[x->ncalls++] = (xfix_t){ at, f };
     }
     x_mark(x); /* the return address maps to the call */
+    x_homes_in(x);
     return push_results(x, t);
 }
 
@@ -394,6 +398,7 @@ static bool op_call_indirect(x64_t *x, const dx_insn_t *in)
     if (!pop_args(x, t->nparams))
         return false;
     x_spill_regs(x, 0);
+    x_homes_out(x);
     place_args(x, t, &idx);
     xb_t *b = &x->b;
     x_load(b, true, R11, xm(R15, tab));
@@ -407,6 +412,7 @@ static bool op_call_indirect(x64_t *x, const dx_insn_t *in)
     x_trap_jcc(x, CC_NE, DX_TRAP_SIGNATURE);
     x_call_m(b, xm(R11, 8));
     x_mark(x);
+    x_homes_in(x);
     return push_results(x, t);
 }
 

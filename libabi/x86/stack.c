@@ -1,12 +1,11 @@
 /*
  * The abstract operand stack and the register allocator (model: x64.h).
  *
- * The operand stack gets RAX, RCX, RDX, RSI, RDI and R10, handed out in an
- * order that keeps RAX, RCX and RDX (wanted by division and shifts) for
- * last, and XMM0-7 and XMM14. RBX, R12, R8, R9 and XMM8-13 are callee-saved
- * homes of the function's busiest locals (translate.c); an entry popped
- * from such a local is a "borrowed" register, which a consumer may read
- * but never write.
+ * The operand stack gets the general registers that are not the homes of
+ * this function's busiest locals (translate.c), handed out in an order that
+ * keeps RAX, RCX and RDX (wanted by division and shifts) for last, and
+ * XMM0-7 and XMM14. An entry popped from a local with a home is a
+ * "borrowed" register, which a consumer may read but never write.
  * When none is free, the lowest stack entry held in a register of that
  * file goes to its home slot: the values deepest in the stack are the
  * ones used last. R11 and XMM15 are never allocated: they are the
@@ -17,7 +16,7 @@
  */
 #include "x64.h"
 
-static const int8_t gpr_order[] = { R10, RSI, RDI, RCX, RDX, RAX };
+static const int8_t gpr_order[] = { R10, RSI, RDI, R9, R8, R12, RBX, RCX, RDX, RAX };
 #define NGPR ((int)sizeof gpr_order)
 
 static bool grow_stack(x64_t *x)
@@ -96,6 +95,8 @@ xval_t x_pop(x64_t *x)
         int r = x->lreg[v.local];
         if (r >= 0)
             v.kind = V_REG, v.reg = (uint8_t)r, v.borrowed = true;
+        if (r >= 0 && r == x->hint)
+            x->hint_read = true;
     }
     return v;
 }
@@ -159,14 +160,29 @@ static int free_reg(x64_t *x, bool xmm, uint32_t avoid)
     }
     for (int i = 0; i < NGPR; i++) {
         int r = gpr_order[i];
-        if (x->owner[r] < 0 && !((x->locked | avoid) >> r & 1))
+        if (x->owner[r] < 0 && !((x->locked | avoid | x->home_mask) >> r & 1))
             return r;
     }
     return -1;
 }
 
+/* The hint (x64.h) is usable while the local's old value is needed by no
+ * one: no stack entry stands for it and this instruction did not read it. */
+static bool take_hint(x64_t *x, bool xmm, uint32_t avoid)
+{
+    int h = x->hint;
+    if (h < 0 || IS_XMM(h) != xmm || ((avoid | x->locked) >> h & 1) ||
+        x->lrefs[x->hint_local] != 0 || x->hint_read)
+        return false;
+    x->hint = -1;
+    return true;
+}
+
 int x_alloc_not(x64_t *x, bool xmm, uint32_t avoid)
 {
+    int h = x->hint;
+    if (take_hint(x, xmm, avoid))
+        return h;
     int r = free_reg(x, xmm, avoid);
     if (r >= 0)
         return r;
@@ -228,6 +244,10 @@ int x_to_reg(x64_t *x, const xval_t *v)
 {
     if (v->kind == V_REG && !v->borrowed)
         return v->reg;
+    if (v->kind == V_REG && v->reg == x->hint && x->lrefs[x->hint_local] == 0) {
+        x->hint = -1; /* in place: the operand is the local being set */
+        return v->reg;
+    }
     int r = x_alloc(x, x_is_float(v->type));
     x_load_into(x, v, r);
     x->locked |= 1u << r;

@@ -14,8 +14,9 @@
 #define CODE_LIMIT (1u << 30)
 
 static const int8_t int_args[4] = { RDI, RSI, RDX, RCX };
-/* Callee-saved homes for locals (spec/abi.md, section 2). */
-static const int8_t int_homes[4] = { RBX, R12, R8, R9 };
+/* Registers that may hold a local for a whole function (spec/abi.md,
+ * section 4.2); R13 only where no bound check needs it. */
+static const int8_t int_homes[7] = { RBX, R12, R8, R9, RDI, RSI, R13 };
 #define NFLOAT_HOMES 6 /* XMM8..XMM13 */
 
 bool x_fail(x64_t *x, dx_err_t code)
@@ -89,12 +90,13 @@ void x_trap_now(x64_t *x, uint8_t code)
 
 int32_t x_local(const x64_t *x, uint32_t idx)
 {
-    return -8 * (int32_t)(x->nsave + idx + 1);
+    (void)x;
+    return -8 * (int32_t)(idx + 1);
 }
 
 int32_t x_slot(const x64_t *x, uint32_t pos)
 {
-    return -8 * (int32_t)(x->nsave + x->nlocals + 1 + pos);
+    return -8 * (int32_t)(x->nlocals + 1 + pos);
 }
 
 int32_t x_global(const x64_t *x, uint32_t idx)
@@ -247,10 +249,11 @@ static void choose_homes(x64_t *x, uint32_t f)
 {
     for (uint32_t i = 0; i < x->nlocals; i++)
         x->lreg[i] = -1;
-    x->nsave = 0;
+    x->nhomes = 0;
+    x->home_mask = 0;
     count_uses(x, f);
     for (int fl = 0; fl < 2; fl++) {
-        int n = fl ? NFLOAT_HOMES : 4;
+        int n = fl ? NFLOAT_HOMES : x->checked ? 6 : 7;
         for (int k = 0; k < n; k++) {
             uint32_t best = UINT32_MAX, bw = 1; /* at least two uses */
             for (uint32_t i = 0; i < x->nlocals; i++) {
@@ -263,7 +266,9 @@ static void choose_homes(x64_t *x, uint32_t f)
                 break;
             int r = fl ? XMM(8 + k) : int_homes[k];
             x->lreg[best] = (int8_t)r;
-            x->save[x->nsave++] = (int8_t)r;
+            x->home_reg[x->nhomes] = (int8_t)r;
+            x->home_local[x->nhomes++] = best;
+            x->home_mask |= 1u << r;
         }
     }
     for (uint32_t i = 0; i < x->nlocals; i++)
@@ -292,6 +297,95 @@ static bool setup_locals(x64_t *x, uint32_t f)
     return true;
 }
 
+/* The parameters to their homes: those in registers without a register
+ * home to their slots first, then the register-to-register moves in
+ * parallel (an argument register may be another parameter's home), then
+ * the transfer-area ones. */
+static void params_home(x64_t *x)
+{
+    xb_t *b = &x->b;
+    const dx_functype_t *t = x->type;
+    int src[16], dst[16], nm = 0, ni = 0, nf = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        argloc_t a = arg_loc(t, i, &ni, &nf);
+        int lr = x->lreg[i];
+        if (a.reg >= 0 && lr >= 0)
+            src[nm] = a.reg, dst[nm++] = lr;
+        else if (a.reg >= 0 && IS_XMM(a.reg))
+            x_fstore(b, true, xm(RBP, x_local(x, i)), a.reg - 16);
+        else if (a.reg >= 0)
+            x_store(b, true, xm(RBP, x_local(x, i)), a.reg);
+    }
+    x_parallel_move(x, src, dst, nm);
+    ni = nf = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        argloc_t a = arg_loc(t, i, &ni, &nf);
+        int lr = x->lreg[i];
+        if (a.reg >= 0)
+            continue;
+        if (lr >= 0 && IS_XMM(lr)) {
+            x_fload(b, true, lr - 16, xm(R15, x_xfer(x, i)));
+        } else if (lr >= 0) {
+            x_load(b, true, lr, xm(R15, x_xfer(x, i)));
+        } else {
+            x_load(b, true, R11, xm(R15, x_xfer(x, i)));
+            x_store(b, true, xm(RBP, x_local(x, i)), R11);
+        }
+    }
+}
+
+/* Declared locals start at zero: their slots (a loop on RAX, RCX once
+ * there are many) and their homes. */
+static void zero_locals(x64_t *x)
+{
+    xb_t *b = &x->b;
+    uint32_t np = x->type->nparams, nzero = x->nlocals - np;
+    if (nzero > 0 && nzero <= 8) {
+        x_alu_rr(b, false, 6, RAX, RAX);
+        for (uint32_t i = np; i < x->nlocals; i++)
+            x_store(b, true, xm(RBP, x_local(x, i)), RAX);
+    } else if (nzero > 8) {
+        /* rcx from -nzero to -1: [rbp + rcx*8 + x_local(np) + 8] */
+        x_alu_rr(b, false, 6, RAX, RAX);
+        x_mov_ri(b, RCX, (uint64_t)-(int64_t)nzero);
+        size_t loop = b->len;
+        x_store(b, true, xmi(RBP, RCX, 8, x_local(x, np) + 8), RAX);
+        x_rr(b, XW, OP1(0xFF), 0, RCX); /* inc rcx */
+        x_jcc_to(b, CC_NE, loop);
+    }
+    for (uint32_t i = np; i < x->nlocals; i++) {
+        int lr = x->lreg[i];
+        if (lr >= 0 && IS_XMM(lr))
+            x_rr(b, 0, OP2(0x0F, 0x57), lr - 16, lr - 16); /* xorps */
+        else if (lr >= 0)
+            x_alu_rr(b, false, 6, lr, lr);
+    }
+}
+
+void x_homes_out(x64_t *x)
+{
+    for (uint32_t k = 0; k < x->nhomes; k++) {
+        int r = x->home_reg[k];
+        xmem_t m = xm(RBP, x_local(x, x->home_local[k]));
+        if (IS_XMM(r))
+            x_fstore(&x->b, true, m, r - 16);
+        else
+            x_store(&x->b, true, m, r);
+    }
+}
+
+void x_homes_in(x64_t *x)
+{
+    for (uint32_t k = 0; k < x->nhomes; k++) {
+        int r = x->home_reg[k];
+        xmem_t m = xm(RBP, x_local(x, x->home_local[k]));
+        if (IS_XMM(r))
+            x_fload(&x->b, true, r - 16, m);
+        else
+            x_load(&x->b, true, r, m);
+    }
+}
+
 static void prologue(x64_t *x)
 {
     xb_t *b = &x->b;
@@ -308,62 +402,14 @@ static void prologue(x64_t *x)
     x->frame_at[1] = b->len;
     xb_u32(b, 0);
 
-    for (uint32_t k = 0; k < x->nsave; k++) { /* the caller's homes */
-        int r = x->save[k];
-        if (IS_XMM(r))
-            x_fstore(b, true, xm(RBP, -8 * (int32_t)(k + 1)), r - 16);
-        else
-            x_store(b, true, xm(RBP, -8 * (int32_t)(k + 1)), r);
-    }
-    const dx_functype_t *t = x->type;
-    int ni = 0, nf = 0;
-    for (uint32_t i = 0; i < t->nparams; i++) {
-        argloc_t a = arg_loc(t, i, &ni, &nf);
-        xmem_t home = xm(RBP, x_local(x, i));
-        int lr = x->lreg[i];
-        if (lr >= 0) {
-            if (a.reg < 0 && IS_XMM(lr))
-                x_fload(b, true, lr - 16, xm(R15, x_xfer(x, i)));
-            else if (a.reg < 0)
-                x_load(b, true, lr, xm(R15, x_xfer(x, i)));
-            else if (IS_XMM(lr))
-                x_fmov(b, lr - 16, a.reg - 16);
-            else
-                x_mov_rr(b, true, lr, a.reg);
-        } else if (a.reg < 0) {
-            x_load(b, true, R11, xm(R15, x_xfer(x, i)));
-            x_store(b, true, home, R11);
-        } else if (IS_XMM(a.reg)) {
-            x_fstore(b, true, home, a.reg - 16);
-        } else {
-            x_store(b, true, home, a.reg);
-        }
-    }
-    for (uint32_t i = t->nparams; i < x->nlocals; i++) {
-        int lr = x->lreg[i];
-        if (lr >= 0 && IS_XMM(lr))
-            x_rr(b, 0, OP2(0x0F, 0x57), lr - 16, lr - 16); /* xorps */
-        else if (lr >= 0)
-            x_alu_rr(b, false, 6, lr, lr);
-    }
-    uint32_t nzero = x->nlocals - t->nparams;
-    if (nzero > 0 && nzero <= 8) {
-        x_alu_rr(b, false, 6, RAX, RAX);
-        for (uint32_t i = t->nparams; i < x->nlocals; i++)
-            x_store(b, true, xm(RBP, x_local(x, i)), RAX);
-    } else if (nzero > 8) {
-        x_lea(b, RDI, xm(RBP, x_local(x, x->nlocals - 1)));
-        x_mov_ri(b, RCX, nzero);
-        x_alu_rr(b, false, 6, RAX, RAX);
-        xb_u8(b, 0xF3), xb_u8(b, 0x48), xb_u8(b, 0xAB); /* rep stosq */
-    }
+    params_home(x);
+    zero_locals(x);
 }
 
 static void epilogue(x64_t *x)
 {
     xb_t *b = &x->b;
-    uint64_t frame = (8 * ((uint64_t)x->nsave + x->nlocals + x->max_height) + 15) &
-                     ~(uint64_t)15;
+    uint64_t frame = (8 * ((uint64_t)x->nlocals + x->max_height) + 15) & ~(uint64_t)15;
     uint64_t need = frame + 16;
     if (need > 0x40000000u) {
         x_fail(x, DX_E_CODE_TOO_LARGE);
@@ -434,10 +480,59 @@ static bool emit(x64_t *x, const dx_insn_t *in)
     else
         ok = x_conv_op(x, in);
     x->locked = 0;
+    x->hint = -1;
     if (x->b.failed)
         return x_fail(x, x->b.len + 64 > x->b.limit ? DX_E_CODE_TOO_LARGE
                                                     : DX_E_TOO_LARGE);
     return ok;
+}
+
+/* The instructions that may put their result straight into the home of
+ * the local that the next instruction sets. */
+static bool hint_ok(dx_op_t op)
+{
+    return (op >= DX_OP_I32_LOAD && op <= DX_OP_I64_LOAD32_U) ||
+           op == DX_OP_GLOBAL_GET || op == DX_OP_SELECT || op == DX_OP_SELECT_T ||
+           op >= DX_OP_I32_EQZ;
+}
+
+/* Validate, then emit, one instruction at a time. The next instruction is
+ * decoded (not yet validated) before the current one is emitted, so that a
+ * result bound for a local.set can be computed in the local's home. A
+ * br_table is emitted before the next decode, which reuses its targets. */
+static bool body(x64_t *x)
+{
+    dx_insn_t cur, next;
+    dx_error_t derr = { 0 };
+    bool have_next = false, next_bad = false;
+    while (have_next || dx_code_more(&x->code)) {
+        if (have_next)
+            cur = next;
+        else if (!dx_code_next(&x->code, &cur, x->err))
+            return false;
+        have_next = false;
+        if (!dx_val_insn(&x->val, &cur, x->err))
+            return false;
+        x->hint = -1;
+        if (cur.op != DX_OP_BR_TABLE && dx_code_more(&x->code)) {
+            have_next = dx_code_next(&x->code, &next, &derr);
+            next_bad = !have_next;
+            if (have_next && hint_ok(cur.op) &&
+                (next.op == DX_OP_LOCAL_SET || next.op == DX_OP_LOCAL_TEE) &&
+                next.u.index < x->nlocals && x->lreg[next.u.index] >= 0) {
+                x->hint = x->lreg[next.u.index];
+                x->hint_local = next.u.index;
+                x->hint_read = false;
+            }
+        }
+        if (!emit(x, &cur))
+            return false;
+        if (next_bad) {
+            *x->err = derr;
+            return false;
+        }
+    }
+    return true;
 }
 
 static bool function(x64_t *x, uint32_t f)
@@ -465,13 +560,8 @@ static bool function(x64_t *x, uint32_t f)
                                    .results = x->type->results, .fixes = X_NOFIX,
                                    .else_fix = SIZE_MAX };
     dx_code_init(&x->code, x->m, f, x->ar);
-    dx_insn_t in;
-    while (dx_code_more(&x->code)) {
-        if (!dx_code_next(&x->code, &in, x->err) || !dx_val_insn(&x->val, &in, x->err))
-            return false;
-        if (!emit(x, &in))
-            return false;
-    }
+    if (!body(x))
+        return false;
     if (!dx_val_finish(&x->val, x->m->funcs[f].body.off + x->m->funcs[f].body.len, x->err))
         return false;
     epilogue(x);
@@ -489,13 +579,6 @@ void x_emit_return(x64_t *x)
     if (n > 0) {
         xval_t *v = &x->stack[x->height - n];
         x_load_into(x, v, x_is_float(v->type) ? XMM(0) : RAX);
-    }
-    for (uint32_t k = 0; k < x->nsave; k++) { /* the caller's homes back */
-        int r = x->save[k];
-        if (IS_XMM(r))
-            x_fload(&x->b, true, r - 16, xm(RBP, -8 * (int32_t)(k + 1)));
-        else
-            x_load(&x->b, true, r, xm(RBP, -8 * (int32_t)(k + 1)));
     }
     xb_u8(&x->b, 0xC9); /* leave */
     x_ret(&x->b);

@@ -95,8 +95,13 @@ typedef struct x64 {
     dx_valtype_t *ltype;    /* per local */
     int8_t *lreg;           /* per local: its register for the whole
                                function, or -1: its slot */
-    uint32_t nsave;         /* callee-saved registers this function saves */
-    int8_t save[16];        /* which, in save-slot order */
+    uint32_t nhomes;        /* locals living in registers */
+    int8_t home_reg[16];
+    uint32_t home_local[16];
+    uint32_t home_mask;     /* their registers: not for the operand stack */
+    int hint;               /* the home the result should land in, or -1 */
+    uint32_t hint_local;    /* its local, which the next instruction sets */
+    bool hint_read;         /* this instruction reads that local */
     uint32_t *lrefs;        /* per local: V_LOCAL entries on the stack */
     xval_t *stack;
     uint32_t height, max_height, stack_cap;
@@ -141,6 +146,8 @@ int32_t x_global(const x64_t *x, uint32_t idx);
 int32_t x_xfer(const x64_t *x, uint32_t slot);
 void x_emit_return(x64_t *x);
 void x_reload_bound(x64_t *x);
+void x_homes_out(x64_t *x);            /* before a call: homes to slots */
+void x_homes_in(x64_t *x);             /* after it: back */
 
 /* ---- stack.c ---------------------------------------------------------------- */
 static inline bool x_is_float(uint8_t t) { return t == DX_T_F32 || t == DX_T_F64; }

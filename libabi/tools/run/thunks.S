@@ -3,9 +3,8 @@
  * contracts are in dogma/translate.h and spec/abi.md), and dr_enter, the
  * way in. Every thunk leaves the stacklet for the host stack before it
  * calls C: translated code runs on small stacklets, C code does not. C
- * preserves RBX, R12-R15 and RBP; the thunks save the rest of what
- * translated code keeps across calls (R8, R9 and XMM8-13, the homes of
- * locals) themselves.
+ * preserves R13-R15 and RBP, all that translated code keeps across a call
+ * (it saves the homes of its locals itself).
  */
 #include <dogma/translate.h>
 #include "pb.h"
@@ -48,26 +47,9 @@ dr_hostcall_thunk:
         mov [r15 + PB_SAVED_RBP], rbp
         mov rsp, [r15 + PB_HOST_RSP]
         and rsp, -16
-        sub rsp, 112
-        mov [rsp + 0x00], r8
-        mov [rsp + 0x08], r9
-        movq [rsp + 0x10], xmm8
-        movq [rsp + 0x18], xmm9
-        movq [rsp + 0x20], xmm10
-        movq [rsp + 0x28], xmm11
-        movq [rsp + 0x30], xmm12
-        movq [rsp + 0x38], xmm13
         mov esi, edi
         mov rdi, r15
         call dr_hostcall
-        mov r8, [rsp + 0x00]
-        mov r9, [rsp + 0x08]
-        movq xmm8, [rsp + 0x10]
-        movq xmm9, [rsp + 0x18]
-        movq xmm10, [rsp + 0x20]
-        movq xmm11, [rsp + 0x28]
-        movq xmm12, [rsp + 0x30]
-        movq xmm13, [rsp + 0x38]
         mov rsp, [r15 + PB_SAVED_RSP]
         ret
         .size dr_hostcall_thunk, . - dr_hostcall_thunk
@@ -95,26 +77,9 @@ dr_morestack_thunk:
         mov [r15 + PB_SAVED_RBP], rbp
         mov rsp, [r15 + PB_HOST_RSP]
         and rsp, -16
-        sub rsp, 112
-        mov [rsp + 0x00], r8
-        mov [rsp + 0x08], r9
-        movq [rsp + 0x10], xmm8
-        movq [rsp + 0x18], xmm9
-        movq [rsp + 0x20], xmm10
-        movq [rsp + 0x28], xmm11
-        movq [rsp + 0x30], xmm12
-        movq [rsp + 0x38], xmm13
         mov rdi, r15
         mov esi, eax
         call dr_morestack       /* returns the rsp to continue with */
-        mov r8, [rsp + 0x00]
-        mov r9, [rsp + 0x08]
-        movq xmm8, [rsp + 0x10]
-        movq xmm9, [rsp + 0x18]
-        movq xmm10, [rsp + 0x20]
-        movq xmm11, [rsp + 0x28]
-        movq xmm12, [rsp + 0x30]
-        movq xmm13, [rsp + 0x38]
         mov rsp, rax
         mov rdi, [r15 + PB_SAVE + 0x00]
         mov rsi, [r15 + PB_SAVE + 0x08]
@@ -142,25 +107,8 @@ dr_unlink_thunk:
         movq [r15 + PB_RESULT + 8], xmm0
         mov rsp, [r15 + PB_HOST_RSP]
         and rsp, -16
-        sub rsp, 112
-        mov [rsp + 0x00], r8
-        mov [rsp + 0x08], r9
-        movq [rsp + 0x10], xmm8
-        movq [rsp + 0x18], xmm9
-        movq [rsp + 0x20], xmm10
-        movq [rsp + 0x28], xmm11
-        movq [rsp + 0x30], xmm12
-        movq [rsp + 0x38], xmm13
         mov rdi, r15
         call dr_lessstack       /* returns the caller's rsp */
-        mov r8, [rsp + 0x00]
-        mov r9, [rsp + 0x08]
-        movq xmm8, [rsp + 0x10]
-        movq xmm9, [rsp + 0x18]
-        movq xmm10, [rsp + 0x20]
-        movq xmm11, [rsp + 0x28]
-        movq xmm12, [rsp + 0x30]
-        movq xmm13, [rsp + 0x38]
         mov rsp, rax
         mov rax, [r15 + PB_RESULT]
         movq xmm0, [r15 + PB_RESULT + 8]
