@@ -29,9 +29,9 @@
  *   - the first result in rax or xmm0; results 1.. in the transfer area,
  *     slot = result index;
  *   - i32 values in 64-bit registers have their upper 32 bits zero;
- *   - rbx, r12, r8, r9 and xmm8-13 (low 64 bits) are callee-saved: the
- *     homes of a function's busiest locals; every other register but
- *     r13, r14, r15, rbp and rsp is caller-saved;
+ *   - every register but r13, r14, r15, rbp and rsp is caller-saved (a
+ *     function keeps its busiest locals in registers, and stores them
+ *     around its calls);
  *   - rsp is 16-byte aligned before the call instruction.
  */
 #ifndef DOGMA_TRANSLATE_H
@@ -122,8 +122,8 @@ static inline uint64_t dx_x64_type_tag(const dx_module_t *m, uint32_t type)
  * the arguments in the transfer area (slot i = argument i, 8 bytes each,
  * i32 zero-extended, floats as their bits); the environment writes the
  * results to the transfer area's slots 0.. and returns. It preserves r13
- * (stale; the caller reloads it), r14, r15, rbp, rsp and the callee-saved
- * registers; everything else may change. It may instead end the computation with a trap.
+ * (stale; the caller reloads it), r14, r15, rbp and rsp; everything else
+ * may change. It may instead end the computation with a trap.
  *
  * Numbers below DX_HC_BUILTIN are the module's function imports (the
  * function index). From DX_HC_BUILTIN on, the instructions translated as
