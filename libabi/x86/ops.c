@@ -43,6 +43,18 @@ static bool binop(x64_t *x, uint8_t type, int ext, bool commutes)
         xval_t t = a;
         a = b, b = t;
     }
+    /* a local's register plus a constant or a register: one lea into the
+     * result instead of a copy and an add (a 32-bit lea wraps as i32.add) */
+    bool lea_b = b.kind == V_REG || (b.kind == V_CONST && fits32(&b) &&
+                                     (ext == 0 || (int32_t)b.imm != INT32_MIN));
+    if (a.kind == V_REG && a.borrowed && a.reg != x->hint && lea_b &&
+        (ext == 0 || (ext == 5 && b.kind == V_CONST))) {
+        int r = x_alloc(x, false);
+        xmem_t m = b.kind == V_REG ? xmi(a.reg, b.reg, 1, 0)
+                 : xm(a.reg, ext == 5 ? -(int32_t)b.imm : (int32_t)b.imm);
+        x_rm(&x->b, x_is64(type) ? XW : 0, OP1(0x8D), r, m);
+        return x_push_reg(x, type, r);
+    }
     int r = x_to_reg(x, &a);
     alu(x, x_is64(type), ext, r, &b);
     return x_push_reg(x, type, r);
