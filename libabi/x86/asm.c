@@ -57,50 +57,53 @@ void xb_patch32(xb_t *b, size_t at, uint32_t v)
         __builtin_memcpy(b->p + at, &v, 4);
 }
 
-static void prefix_rex(xb_t *b, unsigned flags, int reg, int index, int base)
+/* The prefixes and REX of an instruction, written at p; returns the end. */
+static uint8_t *prefix_rex(uint8_t *p, unsigned flags, int reg, int index, int base)
 {
     if (flags & X66)
-        xb_u8(b, 0x66);
+        *p++ = 0x66;
     if (flags & XF2)
-        xb_u8(b, 0xF2);
+        *p++ = 0xF2;
     if (flags & XF3)
-        xb_u8(b, 0xF3);
-    unsigned rex = 0x40;
-    if (flags & XW)
-        rex |= 8;
-    if (reg >= 8)
-        rex |= 4;
-    if (index >= 8)
-        rex |= 2;
-    if (base >= 8)
-        rex |= 1;
+        *p++ = 0xF3;
+    unsigned rex = 0x40 | (flags & XW ? 8 : 0) | (reg >= 8 ? 4 : 0) |
+                   (index >= 8 ? 2 : 0) | (base >= 8 ? 1 : 0);
     bool byte_hi = (flags & XB8) && ((reg >= 4 && reg < 8) || (base >= 4 && base < 8));
     if (rex != 0x40 || byte_hi)
-        xb_u8(b, (uint8_t)rex);
+        *p++ = (uint8_t)rex;
+    return p;
 }
 
-static void opcode(xb_t *b, uint32_t op)
+static uint8_t *opcode(uint8_t *p, uint32_t op)
 {
     unsigned n = op >> 24;
     if (n >= 3)
-        xb_u8(b, (uint8_t)(op >> 16));
+        *p++ = (uint8_t)(op >> 16);
     if (n >= 2)
-        xb_u8(b, (uint8_t)(op >> 8));
-    xb_u8(b, (uint8_t)op);
+        *p++ = (uint8_t)(op >> 8);
+    *p++ = (uint8_t)op;
+    return p;
 }
+
+/* Every instruction is at most 15 bytes: one check per instruction. */
+#define ROOM(b) do { if ((b)->len + 16 > (b)->cap && !xb_reserve((b), 16)) return; } while (0)
 
 void x_rr(xb_t *b, unsigned flags, uint32_t op, int reg, int rm)
 {
-    prefix_rex(b, flags, reg, 0, rm);
-    opcode(b, op);
-    xb_u8(b, (uint8_t)(0xC0 | ((reg & 7) << 3) | (rm & 7)));
+    ROOM(b);
+    uint8_t *p = prefix_rex(b->p + b->len, flags, reg, 0, rm);
+    p = opcode(p, op);
+    *p++ = (uint8_t)(0xC0 | ((reg & 7) << 3) | (rm & 7));
+    b->len = (size_t)(p - b->p);
 }
 
 void x_rm(xb_t *b, unsigned flags, uint32_t op, int reg, xmem_t m)
 {
+    ROOM(b);
     int base = m.base, index = m.index;
-    prefix_rex(b, flags, reg, index < 0 ? 0 : index, base < 0 ? 0 : base);
-    opcode(b, op);
+    uint8_t *p = prefix_rex(b->p + b->len, flags, reg, index < 0 ? 0 : index,
+                            base < 0 ? 0 : base);
+    p = opcode(p, op);
     unsigned mod;
     if (base < 0)
         mod = 0; /* [index*scale + disp32] via SIB with base=101 */
@@ -112,33 +115,36 @@ void x_rm(xb_t *b, unsigned flags, uint32_t op, int reg, xmem_t m)
         mod = 2;
     unsigned r = (unsigned)(reg & 7) << 3;
     if (index < 0 && base >= 0 && (base & 7) != RSP) {
-        xb_u8(b, (uint8_t)((mod << 6) | r | (base & 7)));
+        *p++ = (uint8_t)((mod << 6) | r | (base & 7));
     } else {
         /* SIB: needed for an index, and for RSP/R12 as base */
         unsigned ss = m.scale == 8 ? 3 : m.scale == 4 ? 2 : m.scale == 2 ? 1 : 0;
         unsigned idx = index < 0 ? 4 : (unsigned)(index & 7);
         unsigned bs = base < 0 ? 5 : (unsigned)(base & 7);
-        xb_u8(b, (uint8_t)((mod << 6) | r | 4));
-        xb_u8(b, (uint8_t)((ss << 6) | (idx << 3) | bs));
+        *p++ = (uint8_t)((mod << 6) | r | 4);
+        *p++ = (uint8_t)((ss << 6) | (idx << 3) | bs);
     }
-    if (base < 0 || mod == 2)
-        xb_u32(b, (uint32_t)m.disp);
-    else if (mod == 1)
-        xb_u8(b, (uint8_t)m.disp);
+    if (base < 0 || mod == 2) {
+        __builtin_memcpy(p, &m.disp, 4);
+        p += 4;
+    } else if (mod == 1) {
+        *p++ = (uint8_t)m.disp;
+    }
+    b->len = (size_t)(p - b->p);
 }
 
-/* Never `xor r, r` for zero: callers rely on moves leaving the flags. */
 void x_mov_ri(xb_t *b, int r, uint64_t imm)
 {
     if (imm <= 0xFFFFFFFFu) {
-        prefix_rex(b, 0, 0, 0, r);
+        if (r >= 8)
+            xb_u8(b, 0x41);
         xb_u8(b, (uint8_t)(0xB8 + (r & 7)));
         xb_u32(b, (uint32_t)imm);
     } else if ((int64_t)imm >= INT32_MIN && (int64_t)imm < 0) {
         x_rr(b, XW, OP1(0xC7), 0, r); /* sign-extended imm32 */
         xb_u32(b, (uint32_t)imm);
     } else {
-        prefix_rex(b, XW, 0, 0, r);
+        xb_u8(b, r >= 8 ? 0x49 : 0x48);
         xb_u8(b, (uint8_t)(0xB8 + (r & 7)));
         xb_u64(b, imm);
     }
@@ -278,13 +284,15 @@ void x_call_m(xb_t *b, xmem_t m)
 
 void x_pushr(xb_t *b, int r)
 {
-    prefix_rex(b, 0, 0, 0, r);
+    if (r >= 8)
+        xb_u8(b, 0x41);
     xb_u8(b, (uint8_t)(0x50 + (r & 7)));
 }
 
 void x_popr(xb_t *b, int r)
 {
-    prefix_rex(b, 0, 0, 0, r);
+    if (r >= 8)
+        xb_u8(b, 0x41);
     xb_u8(b, (uint8_t)(0x58 + (r & 7)));
 }
 

@@ -208,20 +208,51 @@ static void adapter(x64_t *x, uint32_t f)
 }
 
 /* ---- one function ------------------------------------------------------------- */
+/* Keeps a decoded instruction for the translating pass (bodies up to
+ * REPLAY_BODY bytes, so the buffer stays small); a br_table's targets are
+ * copied, since the reader reuses its own array. */
+#define REPLAY_BODY 65536u
+static void keep(x64_t *x, const dx_insn_t *in)
+{
+    if (x->nreplay == x->replay_cap)
+        x->replay = x_grow(x, x->replay, &x->replay_cap, x->nreplay + 1, sizeof *x->replay);
+    if (!x->replay) {
+        x->replaying = false;
+        return;
+    }
+    dx_insn_t *k = &x->replay[x->nreplay++];
+    *k = *in;
+    if (in->op == DX_OP_BR_TABLE) {
+        uint32_t *t = dx_arena_alloc(x->ar, 4 * ((size_t)in->u.br_table.count + 1));
+        if (!t) {
+            x->replaying = false;
+            return;
+        }
+        __builtin_memcpy(t, in->u.br_table.targets, 4 * (size_t)in->u.br_table.count);
+        k->u.br_table.targets = t;
+    }
+}
+
 /* Counts each local's uses, weighted by loop depth (8x per loop, up to
- * five deep), reading the body once more without validating it: only the
- * counts come from this pass, and a body that does not decode just stops
- * the count (the real pass reports it). The busiest int and float locals
- * get the callee-saved homes for the whole function. The weights borrow
- * lrefs, which is zero again afterwards. */
+ * five deep), reading the body before translating it, without validating
+ * it: a body that does not decode just stops the count (the translating
+ * pass reports the error), and a small body's instructions are kept so
+ * that pass need not decode them again. The weights borrow lrefs, which
+ * is zero again afterwards. */
 static void count_uses(x64_t *x, uint32_t f)
 {
     uint64_t loops = 0; /* a bit per open block: set for loops (64 deep) */
     uint32_t depth = 0, nloops = 0;
     dx_insn_t in;
     dx_error_t err;
+    bool ok = true;
+    x->nreplay = 0;
+    x->replay_pos = 0;
+    x->replaying = x->m->funcs[f].body.len <= REPLAY_BODY;
     dx_code_init(&x->code, x->m, f, x->ar);
-    while (dx_code_more(&x->code) && dx_code_next(&x->code, &in, &err)) {
+    while (dx_code_more(&x->code) && (ok = dx_code_next(&x->code, &in, &err))) {
+        if (x->replaying)
+            keep(x, &in);
         switch (in.op) {
         case DX_OP_BLOCK: case DX_OP_IF: case DX_OP_LOOP:
             if (depth < 64 && in.op == DX_OP_LOOP)
@@ -243,6 +274,8 @@ static void count_uses(x64_t *x, uint32_t f)
             break;
         }
     }
+    if (!ok)
+        x->replaying = false; /* decode again, to report the error in order */
 }
 
 static void choose_homes(x64_t *x, uint32_t f)
@@ -500,22 +533,35 @@ static bool hint_ok(dx_op_t op)
  * decoded (not yet validated) before the current one is emitted, so that a
  * result bound for a local.set can be computed in the local's home. A
  * br_table is emitted before the next decode, which reuses its targets. */
+static bool more(x64_t *x)
+{
+    return x->replaying ? x->replay_pos < x->nreplay : dx_code_more(&x->code);
+}
+
+static bool next_insn(x64_t *x, dx_insn_t *out, dx_error_t *err)
+{
+    if (!x->replaying)
+        return dx_code_next(&x->code, out, err);
+    *out = x->replay[x->replay_pos++];
+    return true;
+}
+
 static bool body(x64_t *x)
 {
     dx_insn_t cur, next;
     dx_error_t derr = { 0 };
     bool have_next = false, next_bad = false;
-    while (have_next || dx_code_more(&x->code)) {
+    while (have_next || more(x)) {
         if (have_next)
             cur = next;
-        else if (!dx_code_next(&x->code, &cur, x->err))
+        else if (!next_insn(x, &cur, x->err))
             return false;
         have_next = false;
         if (!dx_val_insn(&x->val, &cur, x->err))
             return false;
         x->hint = -1;
-        if (cur.op != DX_OP_BR_TABLE && dx_code_more(&x->code)) {
-            have_next = dx_code_next(&x->code, &next, &derr);
+        if ((x->replaying || cur.op != DX_OP_BR_TABLE) && more(x)) {
+            have_next = next_insn(x, &next, &derr);
             next_bad = !have_next;
             if (have_next && hint_ok(cur.op) &&
                 (next.op == DX_OP_LOCAL_SET || next.op == DX_OP_LOCAL_TEE) &&

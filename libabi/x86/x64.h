@@ -99,6 +99,10 @@ typedef struct x64 {
     int8_t home_reg[16];
     uint32_t home_local[16];
     uint32_t home_mask;     /* their registers: not for the operand stack */
+    dx_insn_t *replay;      /* the function's instructions, decoded once by
+                               count_uses, when the body is small enough */
+    uint32_t nreplay, replay_cap, replay_pos;
+    bool replaying;
     int hint;               /* the home the result should land in, or -1 */
     uint32_t hint_local;    /* its local, which the next instruction sets */
     bool hint_read;         /* this instruction reads that local */
