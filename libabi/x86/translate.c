@@ -376,7 +376,8 @@ static void zero_locals(x64_t *x)
     if (nzero > 0 && nzero <= 8) {
         x_alu_rr(b, false, 6, RAX, RAX);
         for (uint32_t i = np; i < x->nlocals; i++)
-            x_store(b, true, xm(RBP, x_local(x, i)), RAX);
+            if (x->lreg[i] < 0) /* a home's slot matters only across calls */
+                x_store(b, true, xm(RBP, x_local(x, i)), RAX);
     } else if (nzero > 8) {
         /* rcx from -nzero to -1: [rbp + rcx*8 + x_local(np) + 8] */
         x_alu_rr(b, false, 6, RAX, RAX);
