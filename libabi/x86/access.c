@@ -21,6 +21,9 @@ static bool local_set(x64_t *x, uint32_t idx, bool tee)
     int lr = x->lreg[idx];
     if (lr >= 0) { /* a register local: a move, and tee pushes the local */
         x_load_into(x, &v, lr);
+        for (uint32_t k = 0; k < x->nhomes; k++) /* its slot is stale now */
+            if (x->home_local[k] == idx)
+                x->stale |= 1u << k;
         return !tee || x_push_local(x, idx);
     }
     if (tee && v.kind != V_CONST && (v.kind != V_REG || v.borrowed)) {

@@ -159,6 +159,8 @@ static void poll(x64_t *x)
 
 static bool op_block(x64_t *x, const dx_insn_t *in, uint8_t kind)
 {
+    if (kind == C_LOOP)
+        x->stale = ~0u; /* a join: the back edge may bring any state */
     xctl_t *cur = &x->ctl[x->depth - 1];
     bool dead = cur->dead || cur->unreachable;
     int cc = CC_NE;
@@ -194,6 +196,7 @@ static void reset_to(x64_t *x, xctl_t *c, uint32_t n, const dx_valtype_t *types)
 
 static bool op_else(x64_t *x)
 {
+    x->stale = ~0u; /* the other arm: not the state this one left */
     xctl_t *c = &x->ctl[x->depth - 1];
     if (c->dead)
         return true;
@@ -211,6 +214,7 @@ static bool op_else(x64_t *x)
 
 static bool op_end(x64_t *x)
 {
+    x->stale = ~0u; /* a join with the branches here */
     xctl_t *c = &x->ctl[x->depth - 1];
     if (c->dead) {
         x->depth--;

@@ -284,6 +284,7 @@ static void choose_homes(x64_t *x, uint32_t f)
         x->lreg[i] = -1;
     x->nhomes = 0;
     x->home_mask = 0;
+    x->stale = ~0u;
     count_uses(x, f);
     for (int fl = 0; fl < 2; fl++) {
         int n = fl ? NFLOAT_HOMES : x->checked ? 6 : 7;
@@ -396,9 +397,13 @@ static void zero_locals(x64_t *x)
     }
 }
 
+/* Only the homes written since the last call (in this straight line of
+ * code: control flow joins make every home stale again) need storing. */
 void x_homes_out(x64_t *x)
 {
     for (uint32_t k = 0; k < x->nhomes; k++) {
+        if (!(x->stale >> k & 1))
+            continue;
         int r = x->home_reg[k];
         xmem_t m = xm(RBP, x_local(x, x->home_local[k]));
         if (IS_XMM(r))
@@ -410,6 +415,7 @@ void x_homes_out(x64_t *x)
 
 void x_homes_in(x64_t *x)
 {
+    x->stale = 0;
     for (uint32_t k = 0; k < x->nhomes; k++) {
         int r = x->home_reg[k];
         xmem_t m = xm(RBP, x_local(x, x->home_local[k]));

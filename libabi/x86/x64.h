@@ -99,6 +99,8 @@ typedef struct x64 {
     int8_t home_reg[16];
     uint32_t home_local[16];
     uint32_t home_mask;     /* their registers: not for the operand stack */
+    uint32_t stale;         /* homes whose slot may differ from the register:
+                               all of them at every join, none after a call */
     dx_insn_t *replay;      /* the function's instructions, decoded once by
                                count_uses, when the body is small enough */
     uint32_t nreplay, replay_cap, replay_pos;
