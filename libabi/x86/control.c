@@ -45,14 +45,19 @@ static xctl_t *push_ctl(x64_t *x, uint8_t kind, const dx_insn_t *in, bool dead)
     return c;
 }
 
-static bool add_fix(x64_t *x, xctl_t *c, size_t at)
+static bool add_fix_in(x64_t *x, xctl_t *c, size_t at, uint32_t table)
 {
     x->fixes = x_grow(x, x->fixes, &x->fixes_cap, x->nfixes + 1, sizeof *x->fixes);
     if (!x->fixes)
         return false;
-    x->fixes[x->nfixes] = (xfix_t){ at, c->fixes };
+    x->fixes[x->nfixes] = (xfix_t){ at, c->fixes, table };
     c->fixes = x->nfixes++;
     return true;
+}
+
+static bool add_fix(x64_t *x, xctl_t *c, size_t at)
+{
+    return add_fix_in(x, c, at, 0);
 }
 
 /* The flags' condition for "the popped i32 is nonzero". */
@@ -231,8 +236,13 @@ static bool op_end(x64_t *x)
         x_spill_all(x, c->height);
     if (c->else_fix != SIZE_MAX)
         x_bind(&x->b, c->else_fix, x->b.len);
-    for (uint32_t f = c->fixes; f != X_NOFIX; f = x->fixes[f].next)
-        x_bind(&x->b, x->fixes[f].at, x->b.len);
+    for (uint32_t f = c->fixes; f != X_NOFIX; f = x->fixes[f].next) {
+        const xfix_t *fx = &x->fixes[f];
+        if (fx->table)
+            xb_patch32(&x->b, fx->at, (uint32_t)(x->b.len - fx->table));
+        else
+            x_bind(&x->b, fx->at, x->b.len);
+    }
     reset_to(x, c, c->nresults, c->results);
     x->depth--;
     if (!reached)
@@ -299,6 +309,16 @@ static bool op_br_table(x64_t *x, const dx_insn_t *in)
     for (uint32_t i = 0; i <= count; i++) {
         uint32_t d = i < count ? in->u.br_table.targets[i] : in->u.br_table.deflt;
         xctl_t *l = &x->ctl[x->depth - 1 - d];
+        bool direct = l->kind != C_FUNC && (arity(l) == 0 || in_place(x, l));
+        if (direct && i < count) { /* the entry points at the label itself */
+            if (l->kind == C_LOOP)
+                x->bt_targets[i] = (uint32_t)l->head;
+            else if (!add_fix_in(x, l, table + 4 * i, (uint32_t)table))
+                return false;
+            else
+                x->bt_targets[i] = UINT32_MAX; /* patched at the label */
+            continue;
+        }
         if (l->bt_epoch != x->bt_epoch) {
             l->bt_epoch = x->bt_epoch;
             l->bt_stub = (uint32_t)b->len;
@@ -309,7 +329,8 @@ static bool op_br_table(x64_t *x, const dx_insn_t *in)
         x->bt_targets[i] = l->bt_stub;
     }
     for (uint32_t i = 0; i < count; i++)
-        xb_patch32(b, table + 4 * i, x->bt_targets[i] - (uint32_t)table);
+        if (x->bt_targets[i] != UINT32_MAX)
+            xb_patch32(b, table + 4 * i, x->bt_targets[i] - (uint32_t)table);
     x_bind(b, to_default, x->bt_targets[count]);
     set_unreachable(x);
     return true;
@@ -386,7 +407,7 @@ static bool op_call(x64_t *x, uint32_t f)
         x->calls = x_grow(x, x->calls, &x->calls_cap, x->ncalls + 1, sizeof *x->calls);
         if (!x->calls)
             return false;
-        x->calls[x->ncalls++] = (xfix_t){ at, f };
+        x->calls[x->ncalls++] = (xfix_t){ at, f, 0 };
     }
     x_mark(x); /* the return address maps to the call */
     x_homes_in(x);

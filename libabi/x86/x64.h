@@ -68,6 +68,8 @@ typedef struct xctl {
 typedef struct xfix {
     size_t at;          /* the rel32 to patch */
     uint32_t next;
+    uint32_t table;     /* 0: relative to at + 4; else a br_table entry,
+                           relative to the table at this code offset */
 } xfix_t;
 
 typedef struct xtrap {

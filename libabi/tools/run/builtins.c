@@ -12,12 +12,17 @@
 #include "pb.h"
 #include "runtime.h"
 
+/* A trap raised by the runtime, in a thunk's C code: the thunk saved
+ * translated code's rsp (-> the return into it) and rbp. In the stacklet
+ * slow path the function has no frame yet, so its own return address, the
+ * next word up, is the first caller. */
 _Noreturn void dr_trap(dr_inst_t *in, int code)
 {
     in->trap = code;
     uint64_t sp = *dr_pb64(in->pb, PB_SAVED_RSP);
     in->trap_pc = *(uint64_t *)(uintptr_t)sp - 1 - (uint64_t)(uintptr_t)in->code;
     in->trap_rbp = *dr_pb64(in->pb, PB_SAVED_RBP);
+    in->trap_ret = code == DX_TRAP_STACK ? *(uint64_t *)(uintptr_t)(sp + 8) : 0;
     siglongjmp(*in->jb, 1);
 }
 

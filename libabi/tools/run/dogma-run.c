@@ -238,14 +238,16 @@ static int invoke(dr_inst_t *in, const cli_t *c)
         return 2;
     }
     uint64_t *args = calloc(t->nparams + 1, 8), *res = calloc(t->nresults + 1, 8);
-    for (uint32_t i = 0; i < t->nparams; i++)
+    int rc = 0;
+    for (uint32_t i = 0; i < t->nparams && !rc; i++)
         if (!parse_value(t->params[i], c->args[i + 1], &args[i])) {
             fprintf(stderr, "dogma-run: argument %u: not a %s: %s\n", i + 1,
                     dx_valtype_name(t->params[i]), c->args[i + 1]);
-            return 2;
+            rc = 2;
         }
-    int rc = 0;
-    if (!dr_call_func(in, (uint32_t)f, args, res))
+    if (rc)
+        ;
+    else if (!dr_call_func(in, (uint32_t)f, args, res))
         rc = ended(in);
     else
         for (uint32_t i = 0; i < t->nresults; i++)
@@ -329,56 +331,69 @@ static int load(cli_t *c, const uint8_t *bytes, size_t size, dx_arena_t *ar,
     return 0;
 }
 
+static void free_cli(cli_t *c)
+{
+    for (int i = 0; i < c->ndirs; i++)
+        free((char *)c->dirs[i].host); /* guest points into it */
+}
+
+/* Runs the instance: _start, --invoke or --invoke-all. */
+static int run(dr_inst_t *in, cli_t *c)
+{
+    if (c->no_run)
+        return 0;
+    if (!dr_start(in))
+        return ended(in);
+    if (c->invoke)
+        return invoke(in, c);
+    if (c->invoke_all)
+        return invoke_all(in);
+    int f = find_export(in->m, "_start");
+    if (f < 0)
+        return bad_usage("the module exports no _start; use --invoke FUNC", NULL);
+    if (!dr_call_func(in, (uint32_t)f, NULL, NULL))
+        return ended(in);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     cli_t c = { 0 };
     int rc = parse_cli(argc, argv, &c);
-    if (rc)
-        return rc;
-    size_t size;
-    uint8_t *bytes = dx_read_file("dogma-run", c.file, &size);
-    if (!bytes)
-        return 1;
+    uint8_t *bytes = NULL;
     dx_arena_t ar;
     dx_arena_init_malloc(&ar);
+    dr_wasi_t *w = NULL;
+    dr_inst_t *in = NULL;
     dx_module_t m;
     dx_x64_t x;
     double tt = 0;
-    if ((rc = load(&c, bytes, size, &ar, &m, &x, &tt)))
-        return rc;
-    dr_wasi_t *w = dr_wasi_new(c.nargs, c.args, c.nenv, c.env, c.ndirs, c.dirs);
-    if (!w)
-        return 1;
+    size_t size = 0;
+    if (rc)
+        goto out;
+    rc = 1;
+    if (!(bytes = dx_read_file("dogma-run", c.file, &size)) ||
+        load(&c, bytes, size, &ar, &m, &x, &tt) ||
+        !(w = dr_wasi_new(c.nargs, c.args, c.nenv, c.env, c.ndirs, c.dirs)))
+        goto out;
     dr_hostmod_t mods[2] = { dr_wasi_module(w), dr_fuzzsupport_module() };
     c.o.hostmods = mods;
     c.o.nhostmods = 2;
-    dr_inst_t *in = dr_instantiate(&m, &x, c.file, &c.o);
-    if (!in)
-        return 1;
+    if (!(in = dr_instantiate(&m, &x, c.file, &c.o)))
+        goto out;
     dr_preempt_start(in, c.preempt_us);
     double t0 = now();
-    if (c.no_run) {
-        rc = 0;
-    } else if (!dr_start(in)) {
-        rc = ended(in);
-    } else if (c.invoke) {
-        rc = invoke(in, &c);
-    } else if (c.invoke_all) {
-        rc = invoke_all(in);
-    } else {
-        int f = find_export(&m, "_start");
-        if (f < 0)
-            return bad_usage("the module exports no _start; use --invoke FUNC", NULL);
-        if (!dr_call_func(in, (uint32_t)f, NULL, NULL))
-            rc = ended(in);
-    }
+    rc = run(in, &c);
     dr_preempt_stop();
     fflush(stdout);
     if (c.stats)
         print_stats(in, &x, size, tt, now() - t0);
+out:
     dr_free(in);
-    dr_wasi_free(w);
+    if (w)
+        dr_wasi_free(w);
     dx_arena_free(&ar);
     free(bytes);
+    free_cli(&c);
     return rc;
 }

@@ -237,6 +237,7 @@ dr_inst_t *dr_instantiate(const dx_module_t *m, const dx_x64_t *x, const char *f
     if (in->pb == MAP_FAILED || !in->funcs || !in->tables || !in->datas || !in->elems ||
         !in->imports) {
         fail(in, "out of memory", NULL);
+        dr_free(in);
         return NULL;
     }
     uint8_t *pb = in->pb;
@@ -246,8 +247,10 @@ dr_inst_t *dr_instantiate(const dx_module_t *m, const dx_x64_t *x, const char *f
     *dr_pb64(pb, DX_PB_FUNCS) = (uint64_t)(uintptr_t)in->funcs;
     *dr_pb64(pb, PB_INST) = (uint64_t)(uintptr_t)in;
     if (!resolve(in, o) || !map_memory(in, o) || !map_code(in) || !tables_globals(in) ||
-        !segments(in) || !dr_stack_init(in))
+        !segments(in) || !dr_stack_init(in)) {
+        dr_free(in);
         return NULL;
+    }
     return in;
 }
 
@@ -256,9 +259,9 @@ void dr_free(dr_inst_t *in)
     if (!in)
         return;
     dr_stack_free(in);
-    for (uint32_t i = 0; i < in->m->ntables; i++)
+    for (uint32_t i = 0; in->tables && i < in->m->ntables; i++)
         free(in->tables[i].elems);
-    for (uint32_t i = 0; i < in->m->nelems; i++)
+    for (uint32_t i = 0; in->elems && i < in->m->nelems; i++)
         free(in->elems[i].refs);
     free(in->tables), free(in->datas), free(in->elems), free(in->imports);
     free(in->funcs), free(in->names);
@@ -266,7 +269,8 @@ void dr_free(dr_inst_t *in)
         munmap(in->mem, in->mem_reserved);
     if (in->code)
         munmap(in->code, (in->x->size + 4095) & ~(size_t)4095);
-    munmap(in->pb, in->x->layout.size);
+    if (in->pb != MAP_FAILED && in->pb)
+        munmap(in->pb, in->x->layout.size);
     free(in);
 }
 
@@ -309,6 +313,7 @@ static void on_fault(int sig, siginfo_t *si, void *uctx)
     in->trap = code;
     in->trap_pc = pc - (uint64_t)(uintptr_t)in->code;
     in->trap_rbp = (uint64_t)uc->uc_mcontext.gregs[REG_RBP];
+    in->trap_ret = 0;
     siglongjmp(*in->jb, 1);
 }
 
@@ -377,6 +382,38 @@ static bool on_stack(const dr_inst_t *in, uint64_t p)
     return false;
 }
 
+/* Walks the frames from the trap, while the stacklets still exist. */
+static void capture_trace(dr_inst_t *in)
+{
+    uint64_t rbp = in->trap_rbp, code = (uint64_t)(uintptr_t)in->code;
+    const dr_stacklet_t *s = in->stack;
+    uint64_t ret = in->trap_ret;
+    in->ntrace = 0;
+    if (in->trap_pc == UINT64_MAX)
+        return;
+    for (;;) {
+        if (!ret) {
+            if (!rbp || !on_stack(in, rbp))
+                break;
+            ret = *(uint64_t *)(uintptr_t)(rbp + 8);
+            rbp = *(uint64_t *)(uintptr_t)rbp;
+        }
+        if (ret == (uint64_t)(uintptr_t)&dr_unlink_thunk && s) {
+            ret = s->ret;
+            s = s->prev;
+        }
+        if (!in_code(in, ret))
+            break;
+        const dx_x64_mapent_t *e = dx_x64_lookup(in->x, (uint32_t)(ret - 1 - code));
+        if (!e || e->func == DX_NO_FUNC)
+            break; /* the entry adapter: the runtime called in here */
+        if (in->ntrace < 32)
+            in->trace[in->ntrace] = ret - 1 - code;
+        in->ntrace++;
+        ret = 0;
+    }
+}
+
 void dr_report_trap(dr_inst_t *in, FILE *out, bool backtrace)
 {
     char buf[512];
@@ -389,28 +426,12 @@ void dr_report_trap(dr_inst_t *in, FILE *out, bool backtrace)
     fprintf(out, "trap: %s in %s\n", dx_trap_text((dx_trap_t)in->trap), buf);
     if (!backtrace)
         return;
-    uint64_t rbp = in->trap_rbp, code = (uint64_t)(uintptr_t)in->code;
-    const dr_stacklet_t *s = in->stack;
-    int n = 0;
-    while (rbp && on_stack(in, rbp)) {
-        uint64_t ret = *(uint64_t *)(uintptr_t)(rbp + 8);
-        rbp = *(uint64_t *)(uintptr_t)rbp;
-        if (ret == (uint64_t)(uintptr_t)&dr_unlink_thunk && s) {
-            ret = s->ret;
-            s = s->prev;
-        }
-        if (!in_code(in, ret))
-            break;
-        const dx_x64_mapent_t *e = dx_x64_lookup(in->x, (uint32_t)(ret - 1 - code));
-        if (!e || e->func == DX_NO_FUNC)
-            break; /* the entry adapter: the runtime called in here */
-        if (++n <= 32) {
-            where(in, ret - 1 - code, buf, sizeof buf);
-            fprintf(out, "  called from %s\n", buf);
-        }
+    for (uint32_t i = 0; i < in->ntrace && i < 32; i++) {
+        where(in, in->trace[i], buf, sizeof buf);
+        fprintf(out, "  called from %s\n", buf);
     }
-    if (n > 32)
-        fprintf(out, "  ... %d more frames\n", n - 32);
+    if (in->ntrace > 32)
+        fprintf(out, "  ... %u more frames\n", in->ntrace - 32);
 }
 
 /* ---- calls in ------------------------------------------------------------- */
@@ -428,6 +449,8 @@ static bool enter(dr_inst_t *in, uint32_t adapter)
         dr_enter(in->pb, (uint64_t)(uintptr_t)(in->code + adapter), dr_stack_top(in));
     } else {
         ok = false;
+        if (!in->exited)
+            capture_trace(in);
         dr_stack_reset(in);
     }
     in->jb = outer;

@@ -83,6 +83,11 @@ typedef struct dr_inst {
     bool exited;
     int exit_code;
     uint64_t trap_pc, trap_rbp; /* code offset, frame pointer */
+    uint64_t trap_ret;      /* a first return address not in the rbp chain
+                               (a trap in the stacklet slow path), or 0 */
+    uint64_t trace[32];     /* the callers' code offsets, captured before
+                               the stacklets are reset */
+    uint32_t ntrace;        /* frames found (only the first 32 kept) */
     dr_stats_t stats;
 } dr_inst_t;
 

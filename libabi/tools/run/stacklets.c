@@ -18,6 +18,7 @@
  * the polls in every run.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -88,7 +89,8 @@ void dr_stack_reset(dr_inst_t *in)
         in->stack = s->prev;
         stacklet_free(in, s);
     }
-    set_limit(in);
+    if (in->stack)
+        set_limit(in);
 }
 
 void dr_stack_free(dr_inst_t *in)
@@ -180,8 +182,10 @@ void dr_preempt_start(dr_inst_t *in, unsigned interval_us)
     struct sigaction sa = { .sa_handler = on_timer, .sa_flags = SA_RESTART };
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = { { 0, interval_us }, { 0, interval_us } };
-    setitimer(ITIMER_REAL, &it, NULL);
+    struct timeval tv = { (time_t)(interval_us / 1000000), (suseconds_t)(interval_us % 1000000) };
+    struct itimerval it = { tv, tv };
+    if (setitimer(ITIMER_REAL, &it, NULL) != 0)
+        fprintf(stderr, "dogma-run: cannot start the preemption timer; running without\n");
 }
 
 void dr_preempt_stop(void)
