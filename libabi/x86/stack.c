@@ -171,9 +171,14 @@ static int free_reg(x64_t *x, bool xmm, uint32_t avoid)
 static bool take_hint(x64_t *x, bool xmm, uint32_t avoid)
 {
     int h = x->hint;
-    if (h < 0 || IS_XMM(h) != xmm || ((avoid | x->locked) >> h & 1) ||
-        x->lrefs[x->hint_local] != 0 || x->hint_read)
+    if (h < 0 || IS_XMM(h) != xmm || ((avoid | x->locked) >> h & 1))
         return false;
+    if (x->hint_local == UINT32_MAX) { /* the return register: if it is free */
+        if (x->owner[h] >= 0)
+            return false;
+    } else if (x->lrefs[x->hint_local] != 0 || x->hint_read) {
+        return false;
+    }
     x->hint = -1;
     return true;
 }
@@ -244,7 +249,8 @@ int x_to_reg(x64_t *x, const xval_t *v)
 {
     if (v->kind == V_REG && !v->borrowed)
         return v->reg;
-    if (v->kind == V_REG && v->reg == x->hint && x->lrefs[x->hint_local] == 0) {
+    if (v->kind == V_REG && v->reg == x->hint && x->hint_local != UINT32_MAX &&
+        x->lrefs[x->hint_local] == 0) {
         x->hint = -1; /* in place: the operand is the local being set */
         return v->reg;
     }

@@ -576,6 +576,13 @@ static bool body(x64_t *x)
                 x->hint = x->lreg[next.u.index];
                 x->hint_local = next.u.index;
                 x->hint_read = false;
+            } else if (have_next && hint_ok(cur.op) && x->type->nresults == 1 &&
+                       (next.op == DX_OP_RETURN ||
+                        (next.op == DX_OP_END && x->depth == 1))) {
+                /* the function's one result: straight into rax or xmm0 */
+                x->hint = x_is_float(x->type->results[0]) ? XMM(0) : RAX;
+                x->hint_local = UINT32_MAX;
+                x->hint_read = false;
             }
         }
         if (!emit(x, &cur))

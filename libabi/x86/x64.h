@@ -108,7 +108,8 @@ typedef struct x64 {
     uint32_t nreplay, replay_cap, replay_pos;
     bool replaying;
     int hint;               /* the home the result should land in, or -1 */
-    uint32_t hint_local;    /* its local, which the next instruction sets */
+    uint32_t hint_local;    /* its local, which the next instruction sets;
+                               UINT32_MAX: the next returns the result */
     bool hint_read;         /* this instruction reads that local */
     uint32_t *lrefs;        /* per local: V_LOCAL entries on the stack */
     xval_t *stack;
