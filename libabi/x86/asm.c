@@ -13,7 +13,7 @@ bool xb_reserve(xb_t *b, size_t n)
     if (b->len + n <= b->cap)
         return true;
     if (b->len + n > b->limit) {
-        b->failed = true;
+        b->failed = b->over_limit = true;
         return false;
     }
     size_t cap = b->cap ? b->cap * 2 : 4096;

@@ -37,6 +37,7 @@ typedef struct xb {
     size_t limit;        /* most bytes allowed */
     dx_arena_t *ar;
     bool failed;         /* out of memory, or over the limit */
+    bool over_limit;     /* failed because of the limit */
 } xb_t;
 
 typedef struct xmem {

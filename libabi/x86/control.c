@@ -35,8 +35,7 @@ static void block_sig(x64_t *x, const dx_insn_t *in, xctl_t *c)
 
 static xctl_t *push_ctl(x64_t *x, uint8_t kind, const dx_insn_t *in, bool dead)
 {
-    x->ctl = x_grow(x, x->ctl, &x->ctl_cap, x->depth + 1, sizeof *x->ctl);
-    if (!x->ctl)
+    if (!X_GROW(x, x->ctl, x->ctl_cap, x->depth + 1))
         return NULL;
     xctl_t *c = &x->ctl[x->depth++];
     *c = (xctl_t){ .kind = kind, .dead = dead, .fixes = X_NOFIX, .else_fix = SIZE_MAX };
@@ -47,8 +46,7 @@ static xctl_t *push_ctl(x64_t *x, uint8_t kind, const dx_insn_t *in, bool dead)
 
 static bool add_fix_in(x64_t *x, xctl_t *c, size_t at, uint32_t table)
 {
-    x->fixes = x_grow(x, x->fixes, &x->fixes_cap, x->nfixes + 1, sizeof *x->fixes);
-    if (!x->fixes)
+    if (!X_GROW(x, x->fixes, x->fixes_cap, x->nfixes + 1))
         return false;
     x->fixes[x->nfixes] = (xfix_t){ at, c->fixes, table };
     c->fixes = x->nfixes++;
@@ -156,8 +154,7 @@ static void poll(x64_t *x)
 {
     x_alu_mi(&x->b, false, 7, xm(R15, DX_PB_PREEMPT), 0);
     size_t at = x_jcc(&x->b, CC_NE);
-    x->traps = x_grow(x, x->traps, &x->traps_cap, x->ntraps + 1, sizeof *x->traps);
-    if (x->traps)
+    if (X_GROW(x, x->traps, x->traps_cap, x->ntraps + 1))
         x->traps[x->ntraps++] = (xtrap_t){ at, (uint32_t)x->b.len, 0 };
     x->out->stats.polls++;
 }
@@ -290,8 +287,7 @@ static bool op_br_table(x64_t *x, const dx_insn_t *in)
     int ri = x_to_reg(x, &iv);
     x_spill_regs(x, 0);
     x_spill_all(x, x->height - arity(&x->ctl[x->depth - 1 - in->u.br_table.deflt]));
-    x->bt_targets = x_grow(x, x->bt_targets, &x->bt_cap, count + 1, 4);
-    if (!x->bt_targets)
+    if (!X_GROW(x, x->bt_targets, x->bt_cap, count + 1))
         return false;
     x_alu_ri(b, false, 7, ri, (int32_t)count);
     size_t to_default = x_jcc(b, CC_AE);
@@ -339,8 +335,7 @@ static bool op_br_table(x64_t *x, const dx_insn_t *in)
 /* ---- calls ------------------------------------------------------------------- */
 static bool pop_args(x64_t *x, uint32_t n)
 {
-    x->args = x_grow(x, x->args, &x->args_cap, n + 1, sizeof *x->args);
-    if (!x->args)
+    if (!X_GROW(x, x->args, x->args_cap, n + 1))
         return false;
     for (uint32_t i = n; i > 0; i--)
         x->args[i - 1] = x_pop(x);
@@ -404,8 +399,7 @@ static bool op_call(x64_t *x, uint32_t f)
     if (f < x->func || f < x->m->nfunc_imports) {
         x_bind(&x->b, at, x->out->func_code[f]);
     } else {
-        x->calls = x_grow(x, x->calls, &x->calls_cap, x->ncalls + 1, sizeof *x->calls);
-        if (!x->calls)
+        if (!X_GROW(x, x->calls, x->calls_cap, x->ncalls + 1))
             return false;
         x->calls[x->ncalls++] = (xfix_t){ at, f, 0 };
     }

@@ -23,8 +23,7 @@ static bool grow_stack(x64_t *x)
 {
     if (x->height < x->stack_cap)
         return true;
-    x->stack = x_grow(x, x->stack, &x->stack_cap, x->height + 1, sizeof *x->stack);
-    return x->stack != NULL;
+    return X_GROW(x, x->stack, x->stack_cap, x->height + 1);
 }
 
 static void spill_one(x64_t *x, uint32_t p);

@@ -22,9 +22,10 @@ static const int8_t int_homes[7] = { RBX, R12, R8, R9, RDI, RSI, R13 };
 bool x_fail(x64_t *x, dx_err_t code)
 {
     if (x->err->code == DX_OK) {
+        size_t at = x->func < x->m->nfuncs ? x->m->funcs[x->func].body.off : 0;
         x->err->code = code;
         x->err->func = x->func;
-        x->err->offset = x->insn ? x->insn->offset : 0;
+        x->err->offset = x->insn ? x->insn->offset : at;
         x->err->insn = x->insn ? x->insn->offset : DX_NO_INSN;
         x->err->op = x->insn ? x->insn->op : DX_OP_NOP;
         x->err->expected = code == DX_E_CODE_TOO_LARGE ? x->b.limit : 0;
@@ -33,22 +34,21 @@ bool x_fail(x64_t *x, dx_err_t code)
     return false;
 }
 
-void *x_grow(x64_t *x, void *p, uint32_t *cap, uint32_t need, size_t elem)
+bool x_grow(x64_t *x, void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
     if (need <= *cap)
-        return p;
+        return true;
     uint32_t n = *cap ? *cap * 2 : 16;
     while (n < need)
         n *= 2;
     void *q = dx_arena_alloc(x->ar, (size_t)n * elem);
-    if (!q) {
-        x_fail(x, DX_E_TOO_LARGE); /* out of memory, as in the decoder */
-        return NULL;
-    }
+    if (!q)
+        return x_fail(x, DX_E_TOO_LARGE); /* out of memory, as in the decoder */
     if (*cap)
-        __builtin_memcpy(q, p, (size_t)*cap * elem);
+        __builtin_memcpy(q, *p, (size_t)*cap * elem);
+    *p = q;
     *cap = n;
-    return q;
+    return true;
 }
 
 static void add_map(x64_t *x, uint32_t func, uint32_t module)
@@ -58,13 +58,8 @@ static void add_map(x64_t *x, uint32_t func, uint32_t module)
         x->map[x->nmap - 1] = (dx_x64_mapent_t){ pc, func, module };
         return;
     }
-    if (x->nmap == x->map_cap) {
-        uint32_t cap = (uint32_t)x->map_cap;
-        x->map = x_grow(x, x->map, &cap, (uint32_t)x->nmap + 1, sizeof *x->map);
-        x->map_cap = cap;
-        if (!x->map)
-            return;
-    }
+    if (x->nmap == x->map_cap && !X_GROW(x, x->map, x->map_cap, x->nmap + 1))
+        return;
     x->map[x->nmap++] = (dx_x64_mapent_t){ pc, func, module };
 }
 
@@ -75,8 +70,7 @@ void x_mark(x64_t *x)
 
 void x_trap_jcc(x64_t *x, int cc, uint8_t code)
 {
-    x->traps = x_grow(x, x->traps, &x->traps_cap, x->ntraps + 1, sizeof *x->traps);
-    if (!x->traps)
+    if (!X_GROW(x, x->traps, x->traps_cap, x->ntraps + 1))
         return;
     x->traps[x->ntraps++] = (xtrap_t){ x_jcc(&x->b, cc), (uint32_t)x->insn->offset, code };
 }
@@ -214,17 +208,23 @@ static void adapter(x64_t *x, uint32_t f)
 #define REPLAY_BODY 65536u
 static void keep(x64_t *x, const dx_insn_t *in)
 {
-    if (x->nreplay == x->replay_cap)
-        x->replay = x_grow(x, x->replay, &x->replay_cap, x->nreplay + 1, sizeof *x->replay);
-    if (!x->replay) {
-        x->replaying = false;
-        return;
+    if (x->nreplay == x->replay_cap) { /* quietly: decoding again will do */
+        uint32_t cap = x->replay_cap ? 2 * x->replay_cap : 256;
+        dx_insn_t *q = dx_arena_alloc(x->ar, (size_t)cap * sizeof *q);
+        if (!q) {
+            x->replaying = false;
+            return;
+        }
+        if (x->nreplay)
+            __builtin_memcpy(q, x->replay, (size_t)x->nreplay * sizeof *q);
+        x->replay = q;
+        x->replay_cap = cap;
     }
     dx_insn_t *k = &x->replay[x->nreplay++];
     *k = *in;
     if (in->op == DX_OP_BR_TABLE) {
         uint32_t *t = dx_arena_alloc(x->ar, 4 * ((size_t)in->u.br_table.count + 1));
-        if (!t) {
+        if (!t) { /* quietly, as above */
             x->replaying = false;
             return;
         }
@@ -522,9 +522,8 @@ static bool emit(x64_t *x, const dx_insn_t *in)
     x->locked = 0;
     x->hint = -1;
     if (x->b.failed)
-        return x_fail(x, x->b.len + 64 > x->b.limit ? DX_E_CODE_TOO_LARGE
-                                                    : DX_E_TOO_LARGE);
-    return ok;
+        return x_fail(x, x->b.over_limit ? DX_E_CODE_TOO_LARGE : DX_E_TOO_LARGE);
+    return ok && x->err->code == DX_OK; /* an allocation may have failed */
 }
 
 /* The instructions that may put their result straight into the home of
@@ -613,20 +612,23 @@ static bool function(x64_t *x, uint32_t f)
     x->out->func_code[f] = (uint32_t)x->b.len;
     add_map(x, f, (uint32_t)x->m->funcs[f].code);
     prologue(x);
-    x->ctl = x_grow(x, x->ctl, &x->ctl_cap, 1, sizeof *x->ctl);
-    if (!x->ctl)
+    if (!X_GROW(x, x->ctl, x->ctl_cap, 1))
         return false;
     x->ctl[x->depth++] = (xctl_t){ .kind = C_FUNC, .nresults = x->type->nresults,
                                    .results = x->type->results, .fixes = X_NOFIX,
                                    .else_fix = SIZE_MAX };
     dx_code_init(&x->code, x->m, f, x->ar);
-    if (!body(x))
+    bool ok = body(x);
+    x->insn = NULL; /* body's instructions are gone: errors name the function */
+    if (!ok)
         return false;
     if (!dx_val_finish(&x->val, x->m->funcs[f].body.off + x->m->funcs[f].body.len, x->err))
         return false;
     epilogue(x);
     x->out->func_end[f] = (uint32_t)x->b.len;
-    return !x->b.failed || x_fail(x, DX_E_CODE_TOO_LARGE);
+    if (x->b.failed)
+        return x_fail(x, x->b.over_limit ? DX_E_CODE_TOO_LARGE : DX_E_TOO_LARGE);
+    return x->err->code == DX_OK;
 }
 
 /* The frame's results are on top of the stack: return them. */
@@ -705,8 +707,9 @@ bool dx_x64_translate(const dx_module_t *m, const dx_x64_opts_t *opts,
     patch_calls(x);
     adapters(x);
     if (x->b.failed)
-        return x_fail(x, x->b.len + 64 > x->b.limit ? DX_E_CODE_TOO_LARGE
-                                                    : DX_E_TOO_LARGE);
+        return x_fail(x, x->b.over_limit ? DX_E_CODE_TOO_LARGE : DX_E_TOO_LARGE);
+    if (x->err->code != DX_OK)
+        return false;
     out->code = x->b.p;
     out->size = x->b.len;
     out->map = x->map;

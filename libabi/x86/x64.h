@@ -139,13 +139,17 @@ typedef struct x64 {
     xfix_t *calls;          /* .next holds the callee */
     uint32_t ncalls, calls_cap;
     dx_x64_mapent_t *map;
-    size_t nmap, map_cap;
+    uint32_t nmap, map_cap;
     bool checked;           /* memory accesses need explicit checks here */
 } x64_t;
 
 /* ---- translate.c ------------------------------------------------------ */
 bool x_fail(x64_t *x, dx_err_t code);
-void *x_grow(x64_t *x, void *p, uint32_t *cap, uint32_t need, size_t elem);
+/* Grows *p (of *cap elements) to hold need: false, with the error set and
+ * *p and *cap untouched, when the allocator says no. */
+bool x_grow(x64_t *x, void **p, uint32_t *cap, uint32_t need, size_t elem);
+#define X_GROW(x, arr, cap, need) \
+    x_grow((x), (void **)&(arr), &(cap), (need), sizeof *(arr))
 void x_mark(x64_t *x);                 /* map entry for the current insn */
 void x_trap_jcc(x64_t *x, int cc, uint8_t code);
 void x_trap_now(x64_t *x, uint8_t code);
