@@ -257,7 +257,7 @@ stats_time() { # stderr file -> milliseconds, or nothing
     }' "$1" | awk '{ f = $2 == "s" ? 1000 : $2 == "ms" ? 1 : $2 == "ns" ? 1e-6 : 1e-3; print $1 * f }'
 }
 stats_code() { # stderr file -> bytes of machine code, or nothing
-    sed -nE '/[Cc]ode/{
+    sed -nE '/[Cc]ode [0-9]/{
         s/.*[Cc]ode[^0-9]*([0-9]+) ?(bytes|B|KiB|KB|MiB|MB)?([^A-Za-z].*)?$/\1 \2/p
         t done
         b
