@@ -143,6 +143,28 @@ static argloc_t arg_loc(const dx_functype_t *t, uint32_t i, int *ni, int *nf)
     return (argloc_t){ *ni < 4 ? int_args[(*ni)++] : -1 };
 }
 
+/* The register parameters of type t to their transfer slots (an import's
+ * stub, on its way to the host) or from them (an entry adapter); the
+ * others are in their slots already. */
+static void xfer_params(x64_t *x, const dx_functype_t *t, bool to_xfer)
+{
+    int ni = 0, nf = 0;
+    for (uint32_t i = 0; i < t->nparams; i++) {
+        argloc_t a = arg_loc(t, i, &ni, &nf);
+        xmem_t slot = xm(R15, x_xfer(x, i));
+        if (a.reg < 0)
+            continue;
+        if (IS_XMM(a.reg) && to_xfer)
+            x_fstore(&x->b, true, slot, a.reg - 16);
+        else if (IS_XMM(a.reg))
+            x_fload(&x->b, true, a.reg - 16, slot);
+        else if (to_xfer)
+            x_store(&x->b, true, slot, a.reg);
+        else
+            x_load(&x->b, true, a.reg, slot);
+    }
+}
+
 static void import_stub(x64_t *x, uint32_t f, size_t offset)
 {
     const dx_functype_t *t = dx_func_type(x->m, f);
@@ -150,16 +172,7 @@ static void import_stub(x64_t *x, uint32_t f, size_t offset)
     add_map(x, f, (uint32_t)offset);
     x_pushr(&x->b, RBP);
     x_mov_rr(&x->b, true, RBP, RSP);
-    int ni = 0, nf = 0;
-    for (uint32_t i = 0; i < t->nparams; i++) {
-        argloc_t a = arg_loc(t, i, &ni, &nf);
-        if (a.reg < 0)
-            continue;
-        if (IS_XMM(a.reg))
-            x_fstore(&x->b, true, xm(R15, x_xfer(x, i)), a.reg - 16);
-        else
-            x_store(&x->b, true, xm(R15, x_xfer(x, i)), a.reg);
-    }
+    xfer_params(x, t, true);
     x_mov_ri(&x->b, RDI, f);
     x_call_m(&x->b, xm(R15, DX_PB_HOSTCALL));
     if (t->nresults > 0) {
@@ -180,16 +193,7 @@ static void adapter(x64_t *x, uint32_t f)
     add_map(x, DX_NO_FUNC, 0); /* an adapter: where a backtrace ends */
     x_pushr(&x->b, RBP);
     x_mov_rr(&x->b, true, RBP, RSP);
-    int ni = 0, nf = 0;
-    for (uint32_t i = 0; i < t->nparams; i++) {
-        argloc_t a = arg_loc(t, i, &ni, &nf);
-        if (a.reg < 0)
-            continue; /* stays in its transfer slot */
-        if (IS_XMM(a.reg))
-            x_fload(&x->b, true, a.reg - 16, xm(R15, x_xfer(x, i)));
-        else
-            x_load(&x->b, true, a.reg, xm(R15, x_xfer(x, i)));
-    }
+    xfer_params(x, t, false);
     x_bind(&x->b, x_call(&x->b), x->out->func_code[f]);
     if (t->nresults > 0) {
         if (x_is_float(t->results[0]))

@@ -68,44 +68,7 @@ static void check_failed(const char *what, int line)
 
 /* ---- a counting allocator that can refuse one request ---------------------- */
 
-typedef struct budget {
-    size_t used;    /* bytes handed out and not yet freed */
-    size_t peak;
-    size_t calls;   /* requests so far */
-    size_t refuse;  /* the request (counted from 0) to refuse; SIZE_MAX: none */
-    bool refused;
-} budget_t;
-
-static void *budget_alloc(void *ctx, size_t size)
-{
-    budget_t *b = ctx;
-    if (b->calls++ == b->refuse) {
-        b->refused = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) {
-        b->used += size;
-        if (b->used > b->peak)
-            b->peak = b->used;
-    }
-    return p;
-}
-
-static void budget_free(void *ctx, void *p, size_t size)
-{
-    budget_t *b = ctx;
-    CHECK(size <= b->used); /* the arena frees exactly what it obtained */
-    b->used -= size;
-    free(p);
-}
-
-static void arena_init(dx_arena_t *ar, budget_t *b, size_t refuse)
-{
-    *b = (budget_t){0, 0, 0, refuse, false};
-    dx_allocator_t a = {budget_alloc, budget_free, b};
-    dx_arena_init(ar, a);
-}
+#include "budget.h"
 
 /* The arena's linear bound, decoder and translator together: generous, so
  * only a non-linear cost trips it. The worst measured is 151 bytes per
@@ -258,7 +221,7 @@ typedef struct run {
 static bool translate(run_t *r, const uint8_t *data, size_t size,
                       const dx_x64_opts_t *opts, size_t refuse)
 {
-    arena_init(&r->ar, &r->b, refuse);
+    budget_arena(&r->ar, &r->b, SIZE_MAX, refuse);
     if (!dx_module_decode(data, size, &r->ar, &r->m, &r->err))
         return false;
     r->decoded = r->b.calls;
@@ -384,7 +347,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     budget_t b;
     dx_module_t m;
     dx_error_t load_err;
-    arena_init(&ar, &b, SIZE_MAX);
+    budget_arena(&ar, &b, SIZE_MAX, SIZE_MAX);
     bool loaded = dx_module_load(data, size, &ar, &m, &load_err);
     dx_arena_free(&ar);
 

@@ -49,43 +49,7 @@ static void check_failed(const char *what, int line)
 
 /* ---- a counting allocator, with an optional budget ------------------------ */
 
-typedef struct budget {
-    size_t used;    /* bytes handed out and not yet freed */
-    size_t peak;
-    size_t limit;   /* refuse requests past this; SIZE_MAX for none */
-    bool refused;   /* said no at least once */
-} budget_t;
-
-static void *budget_alloc(void *ctx, size_t size)
-{
-    budget_t *b = ctx;
-    if (size > b->limit - b->used) {
-        b->refused = true;
-        return NULL;
-    }
-    void *p = malloc(size);
-    if (p) {
-        b->used += size;
-        if (b->used > b->peak)
-            b->peak = b->used;
-    }
-    return p;
-}
-
-static void budget_free(void *ctx, void *p, size_t size)
-{
-    budget_t *b = ctx;
-    CHECK(size <= b->used); /* the arena frees exactly what it obtained */
-    b->used -= size;
-    free(p);
-}
-
-static void arena_init(dx_arena_t *ar, budget_t *b, size_t limit)
-{
-    *b = (budget_t){0, 0, limit, false};
-    dx_allocator_t a = {budget_alloc, budget_free, b};
-    dx_arena_init(ar, a);
-}
+#include "budget.h"
 
 /* The arena's linear bound: generous, so only a non-linear cost trips it. */
 static size_t arena_bound(size_t size) { return 256 * size + (4u << 20); }
@@ -421,7 +385,7 @@ static void check_decode_agrees(const uint8_t *data, size_t size, bool loaded,
     budget_t b;
     dx_module_t m;
     dx_error_t err;
-    arena_init(&ar, &b, SIZE_MAX);
+    budget_arena(&ar, &b, SIZE_MAX, SIZE_MAX);
     bool ok = dx_module_decode(data, size, &ar, &m, &err);
     if (loaded)
         CHECK(ok);
@@ -447,7 +411,7 @@ static void check_out_of_memory(const uint8_t *data, size_t size, size_t peak)
     budget_t b;
     dx_module_t m;
     dx_error_t err;
-    arena_init(&ar, &b, peak / 2);
+    budget_arena(&ar, &b, peak / 2, SIZE_MAX);
     bool ok = dx_module_load(data, size, &ar, &m, &err);
     if (b.refused) {
         CHECK(!ok);
@@ -482,7 +446,7 @@ static void check_prefix(const uint8_t *data, size_t k)
     budget_t b;
     dx_module_t m;
     dx_error_t err;
-    arena_init(&ar, &b, SIZE_MAX);
+    budget_arena(&ar, &b, SIZE_MAX, SIZE_MAX);
     CHECK(!dx_module_load(copy, k, &ar, &m, &err));
     CHECK(err.offset <= k);
     dx_arena_free(&ar);
@@ -505,7 +469,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     budget_t b;
     dx_module_t m;
     dx_error_t err;
-    arena_init(&ar, &b, SIZE_MAX);
+    budget_arena(&ar, &b, SIZE_MAX, SIZE_MAX);
     bool ok = dx_module_load(data, size, &ar, &m, &err);
     if (ok) {
         CHECK(err.code == DX_OK);
