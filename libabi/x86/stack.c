@@ -343,8 +343,21 @@ void x_release_local(x64_t *x, uint32_t idx)
 {
     for (uint32_t p = x->height; p > 0 && x->lrefs[idx] > 0; p--) {
         xval_t *v = &x->stack[p - 1];
-        if (v->kind == V_LOCAL && v->local == idx)
+        if (v->kind != V_LOCAL || v->local != idx)
+            continue;
+        /* into a free register if there is one (a move, not a store and a
+         * later load), else to the entry's slot */
+        int r = free_reg(x, x_is_float(v->type), 0);
+        if (r < 0) {
             spill_one(x, p - 1);
+            continue;
+        }
+        x_load_into(x, v, r);
+        x->lrefs[idx]--;
+        v->kind = V_REG, v->reg = (uint8_t)r, v->borrowed = false;
+        x->owner[r] = (int32_t)(p - 1);
+        if (p - 1 < x->reg_floor)
+            x->reg_floor = p - 1;
     }
 }
 
