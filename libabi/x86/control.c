@@ -80,8 +80,21 @@ static uint32_t arity(const xctl_t *l)
 }
 
 /* The values for l are in l's slots already. */
+/* A block or if with no parameters and one result passes it in RAX or
+ * XMM0 rather than its slot: the value is usually computed just before the
+ * branch or the end, and used just after. Other labels pass slots. */
+static int label_reg(const xctl_t *l)
+{
+    if (l->kind == C_FUNC || l->kind == C_LOOP || l->nparams != 0 || l->nresults != 1)
+        return -1;
+    return x_is_float(l->results[0]) ? XMM(0) : RAX;
+}
+
 static bool in_place(x64_t *x, const xctl_t *l)
 {
+    int lr = label_reg(l);
+    if (lr >= 0)
+        return x->stack[x->height - 1].kind == V_REG && x->stack[x->height - 1].reg == lr;
     uint32_t n = arity(l);
     if (x->height - n != l->height)
         return false;
@@ -110,6 +123,11 @@ static void branch_moves(x64_t *x, const xctl_t *l)
     uint32_t n = arity(l), src = x->height - n;
     if (n == 0 || in_place(x, l))
         return;
+    if (label_reg(l) >= 0) { /* RAX may hold another entry: on this path,
+                                every entry above the label is dropped */
+        x_load_into(x, &x->stack[x->height - 1], label_reg(l));
+        return;
+    }
     if (n > 8) { /* rcx = 0, -1, ..., 1 - n: slot positions ascend */
         xb_t *b = &x->b;
         x_mov_ri(b, RCX, 0);
@@ -203,7 +221,10 @@ static bool op_else(x64_t *x)
     if (c->dead)
         return true;
     if (!c->unreachable) {
-        x_spill_all(x, c->height);
+        if (label_reg(c) >= 0)
+            x_load_into(x, &x->stack[x->height - 1], label_reg(c));
+        else
+            x_spill_all(x, c->height);
         if (!add_fix(x, c, x_jmp(&x->b)))
             return false;
     }
@@ -229,7 +250,10 @@ static bool op_end(x64_t *x)
         return true;
     }
     bool reached = !c->unreachable || c->fixes != X_NOFIX || c->else_fix != SIZE_MAX;
-    if (!c->unreachable)
+    int lr = label_reg(c);
+    if (!c->unreachable && lr >= 0)
+        x_load_into(x, &x->stack[x->height - 1], lr);
+    else if (!c->unreachable)
         x_spill_all(x, c->height);
     if (c->else_fix != SIZE_MAX)
         x_bind(&x->b, c->else_fix, x->b.len);
@@ -240,7 +264,14 @@ static bool op_end(x64_t *x)
         else
             x_bind(&x->b, fx->at, x->b.len);
     }
-    reset_to(x, c, c->nresults, c->results);
+    if (lr >= 0) {
+        x_drop_to(x, c->height);
+        c->unreachable = false;
+        if (!x_push_reg(x, c->results[0], lr))
+            return false;
+    } else {
+        reset_to(x, c, c->nresults, c->results);
+    }
     x->depth--;
     if (!reached)
         set_unreachable(x);
