@@ -360,6 +360,12 @@ int main(int argc, char **argv)
 {
     cli_t c = { 0 };
     int rc = parse_cli(argc, argv, &c);
+    __builtin_cpu_init();
+    if (!rc && (!__builtin_cpu_supports("sse4.1") || !__builtin_cpu_supports("popcnt"))) {
+        fprintf(stderr, "dogma-run: this CPU lacks SSE4.1 or POPCNT, which translated "
+                        "code uses (spec/abi.md, section 2)\n");
+        rc = 1;
+    }
     uint8_t *bytes = NULL;
     dx_arena_t ar;
     dx_arena_init_malloc(&ar);
