@@ -16,9 +16,17 @@
  * still in the flags, or in its home slot. Values move to their slots only
  * when they must: at control-flow joins, before calls, when registers run
  * out. At a join every entry is in its slot or a constant, so both sides
- * of a join agree without moves. Constants may stay constants across a
+ * of a join agree without moves (a label with one result and no parameters
+ * takes it in RAX or XMM0 instead). Constants may stay constants across a
  * join because an entry below a block's entry height cannot change inside
  * the block.
+ *
+ * The busiest locals (counted before the body is translated, weighted by
+ * loop depth) live in registers, their homes, for the whole function; their
+ * slots hold them only across calls. An entry popped from such a local is a
+ * borrowed register: read it, never write it. The instruction before a
+ * local.set of a home (or a return) may compute its result straight into
+ * that register (the hint).
  */
 #ifndef DOGMA_X86_X64_H
 #define DOGMA_X86_X64_H
@@ -133,7 +141,8 @@ typedef struct x64 {
     /* registers */
     int32_t owner[32];      /* stack position holding it, or -1 */
     uint32_t locked;        /* popped but in use by this instruction */
-    uint32_t reg_floor;     /* no V_REG entry below this position */
+    uint32_t reg_floor;     /* no V_REG, V_LOCAL or V_CMP entry below this
+                               position: where x_spill_regs starts */
 
     /* calls to functions not yet emitted */
     xfix_t *calls;          /* .next holds the callee */
