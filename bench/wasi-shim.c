@@ -19,8 +19,9 @@
  * Only the WASI preview 1 functions the benchmark programs import (what
  * wasi-libc's start-up and stdio need) are here, plus clock_time_get and
  * environ_*: fd_write to stdout and stderr, the argument and environment
- * vectors (the environment is empty), proc_exit, and stubs that answer
- * fd_close, fd_seek and fd_fdstat_get as for a character device. A module
+ * vectors (the environment is empty), proc_exit, and fd_close, fd_seek and
+ * fd_fdstat_get answered as for a character device (stdio is all these
+ * programs open). A module
  * importing anything else fails to link, which is the loud failure wanted.
  * The module's pointers are checked against the memory's size before use
  * (an offending call gets errno FAULT, as a real WASI host would give);

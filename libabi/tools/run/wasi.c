@@ -35,60 +35,7 @@
  * kernel already refuses what they forbid, with the errno a native program
  * would see.
  */
-#define _GNU_SOURCE
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <linux/openat2.h>
-#include <poll.h>
-#include <sched.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/uio.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "host.h"
-#include "wasi-abi.h"
-
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-               "WASI's layouts are little-endian; wasi.c copies host words as they are");
-
-#define WASI_MAX_FDS 4096   /* guest fd table limit: EMFILE beyond */
-#define WASI_MAX_SUBS 4096  /* poll_oneoff: like poll's nfds limit, EINVAL beyond */
-#define WASI_MAX_LINKS 40   /* symlinks followed by wasi_walk, as Linux's limit */
-#define WASI_DENTS_BUF 8192 /* getdents64 buffer */
-
-typedef struct wasi_fd {
-    int host;          /* host fd, or -1 when the slot is free */
-    uint8_t type;      /* WASI_FILETYPE_* when opened */
-    bool stdio;        /* one of the host's 0, 1, 2: not closed on the host */
-    char *guest;       /* a preopen's guest name (owned), else NULL */
-    uint64_t base;     /* rights */
-    uint64_t inh;      /* rights inherited by fds opened through this one */
-} wasi_fd_t;
-
-struct dr_wasi {
-    int argc, envc;
-    char **argv, **envp; /* the caller's, outliving the state */
-    wasi_fd_t *fds;      /* the fd table, nfds slots */
-    uint32_t nfds;
-    bool walk;           /* resolve with wasi_walk: no openat2, or a test asks */
-    int stdio_fl[3];     /* the host stdio's file status flags, restored at the end */
-    /* Scratch for one call at a time (a preview 1 module is single-threaded);
-     * kept here rather than on the stack, which the runtime may keep small. */
-    char path[2][PATH_MAX];        /* guest paths, NUL-terminated */
-    char walkbuf[2][2 * PATH_MAX]; /* wasi_walk: the path left to resolve */
-    char link[PATH_MAX];           /* readlink targets */
-    _Alignas(struct dirent64) char dents[WASI_DENTS_BUF]; /* getdents64 records */
-    struct iovec iov[IOV_MAX];     /* fd_read and friends: checked iovecs */
-};
+#include "wasi-impl.h"
 
 /* ---- errno ------------------------------------------------------------------ */
 
@@ -133,7 +80,7 @@ static uint16_t wasi_err(int e)
     return WASI_EIO;
 }
 
-static uint16_t wasi_errno(void)
+uint16_t wasi_errno(void)
 {
     return wasi_err(errno);
 }
@@ -215,7 +162,7 @@ static uint16_t wasi_iovs(const dr_call_t *c, uint32_t iovs, uint32_t n,
 }
 
 /* Copies the guest path [ptr, ptr + len) into buf as a C string. */
-static uint16_t wasi_path_in(const dr_call_t *c, uint32_t ptr, uint32_t len, char *buf)
+uint16_t wasi_path_in(const dr_call_t *c, uint32_t ptr, uint32_t len, char *buf)
 {
     if (!wasi_in(c, ptr, len))
         return WASI_EFAULT;
@@ -265,7 +212,7 @@ static uint16_t wasi_fd(dr_wasi_t *w, uint32_t fd, wasi_fd_t **out_e)
 }
 
 /* The entry for a directory fd, which every path_* call starts from. */
-static uint16_t wasi_dirfd(dr_wasi_t *w, uint32_t fd, wasi_fd_t **out_e)
+uint16_t wasi_dirfd(dr_wasi_t *w, uint32_t fd, wasi_fd_t **out_e)
 {
     uint16_t e = wasi_fd(w, fd, out_e);
     if (e == WASI_ESUCCESS && (*out_e)->type != WASI_FILETYPE_DIRECTORY)
@@ -861,267 +808,6 @@ static uint16_t wasi_fd_readdir(dr_wasi_t *w, dr_call_t *c, const uint64_t *a)
     }
     wasi_st32(c, out, used);
     return WASI_ESUCCESS;
-}
-
-/* ---- path resolution ------------------------------------------------------------------- */
-
-/* The path wasi_walk has left to resolve, and its directory stack. */
-typedef struct wasi_walk {
-    int root;      /* the guest's directory fd (not owned) */
-    int *dirs;     /* owned O_PATH fds of the directories below root */
-    size_t depth, cap;
-    unsigned links; /* symlinks followed so far */
-} wasi_walk_t;
-
-static int wasi_walk_cur(const wasi_walk_t *k)
-{
-    return k->depth ? k->dirs[k->depth - 1] : k->root;
-}
-
-static uint16_t wasi_walk_push(wasi_walk_t *k, int fd)
-{
-    if (k->depth == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 16;
-        int *d = realloc(k->dirs, cap * sizeof *d);
-        if (!d) {
-            close(fd);
-            return WASI_ENOMEM;
-        }
-        k->dirs = d;
-        k->cap = cap;
-    }
-    k->dirs[k->depth++] = fd;
-    return WASI_ESUCCESS;
-}
-
-/* Replaces the path left (rest) by the symlink cur/name's target followed
- * by rest, in buf; the walk then continues at the target. */
-static uint16_t wasi_walk_splice(dr_wasi_t *w, wasi_walk_t *k, const char *name,
-                                 const char *rest, bool slash, char *buf)
-{
-    if (++k->links > WASI_MAX_LINKS)
-        return WASI_ELOOP;
-    ssize_t n = readlinkat(wasi_walk_cur(k), name, w->link, sizeof w->link - 1);
-    if (n < 0)
-        return wasi_errno();
-    w->link[n] = '\0';
-    /* An absolute target would restart the walk at the host's root. */
-    if (w->link[0] == '/')
-        return WASI_ENOTCAPABLE;
-    /* A separator only if something follows, or the link had a trailing
-     * slash (which asks for a directory). */
-    size_t rl = strlen(rest), sep = (*rest || slash) ? 1 : 0;
-    if ((size_t)n + sep + rl + 1 > 2 * PATH_MAX)
-        return WASI_ENAMETOOLONG;
-    memcpy(buf, w->link, (size_t)n);
-    if (sep)
-        buf[n] = '/';
-    memcpy(buf + n + sep, rest, rl + 1);
-    return WASI_ESUCCESS;
-}
-
-/* One step of the walk at component `name`, with more components to come
- * (`last` false) or a trailing slash: follow it if it is a symlink,
- * descend if it is a directory. *out_spliced says the path was rewritten. */
-static uint16_t wasi_walk_step(dr_wasi_t *w, wasi_walk_t *k, const char *name,
-                               const char *rest, bool slash, char *buf, bool *out_spliced)
-{
-    struct stat st;
-    int fd = openat(wasi_walk_cur(k), name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return wasi_errno();
-    if (fstat(fd, &st) != 0) {
-        close(fd);
-        return wasi_errno();
-    }
-    if (S_ISLNK(st.st_mode)) {
-        close(fd);
-        *out_spliced = true;
-        return wasi_walk_splice(w, k, name, rest, slash, buf);
-    }
-    *out_spliced = false;
-    if (!S_ISDIR(st.st_mode)) {
-        close(fd);
-        return WASI_ENOTDIR;
-    }
-    return wasi_walk_push(k, fd);
-}
-
-/* The resolver for kernels without openat2: path is taken apart one
- * component at a time. ".." pops the directory stack and may never pop
- * root; a symlink (always for inner components, for the last one unless
- * O_NOFOLLOW) is read and its target spliced in front of the rest of the
- * path, absolute targets refused; the last component is opened with
- * O_NOFOLLOW, so a symlink swapped in after the check fails with ELOOP
- * instead of being followed. */
-static uint16_t wasi_walk(dr_wasi_t *w, int root, const char *path, int flags,
-                          mode_t mode, int *out_fd)
-{
-    wasi_walk_t k = { .root = root };
-    char *buf = w->walkbuf[0];
-    uint16_t err = WASI_ESUCCESS;
-    const char *name = ".";
-    bool slash = false;
-    strcpy(buf, path); /* the caller checked: shorter than PATH_MAX */
-    for (char *p = buf; err == WASI_ESUCCESS;) {
-        while (*p == '/')
-            p++;
-        if (!*p) {
-            name = ".";
-            break;
-        }
-        char *end = p + strcspn(p, "/");
-        slash = *end == '/';
-        char *rest = end + strspn(end, "/");
-        bool last = !*rest;
-        *end = '\0';
-        name = p;
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-            if (name[1] == '.') {
-                if (k.depth == 0) { /* ".." above the directory the guest named */
-                    err = WASI_ENOTCAPABLE;
-                    break;
-                }
-                close(k.dirs[--k.depth]);
-            }
-            name = ".";
-            p = rest;
-            continue;
-        }
-        if (last && !slash && (flags & O_NOFOLLOW))
-            break; /* the last component itself, not followed */
-        bool spliced = false;
-        /* Copy rest aside: the splice rewrites buf, which holds it. */
-        strcpy(w->walkbuf[1], rest);
-        err = wasi_walk_step(w, &k, name, w->walkbuf[1], slash, buf, &spliced);
-        if (err == WASI_ENOENT && last) {
-            err = WASI_ESUCCESS; /* may be created by the final open */
-            break;
-        }
-        if (err == WASI_ENOTDIR && last && !slash) {
-            err = WASI_ESUCCESS; /* the final open takes it as it is */
-            break;
-        }
-        if (err == WASI_ESUCCESS && !spliced && last) {
-            /* Was a directory, now pushed: open it as ".". */
-            name = ".";
-            break;
-        }
-        p = buf;
-        if (!spliced)
-            strcpy(buf, w->walkbuf[1]);
-    }
-    if (err == WASI_ESUCCESS) {
-        int fd = openat(wasi_walk_cur(&k), name,
-                        flags | O_NOFOLLOW | (slash ? O_DIRECTORY : 0), mode);
-        if (fd < 0)
-            err = wasi_errno();
-        else
-            *out_fd = fd;
-    }
-    while (k.depth)
-        close(k.dirs[--k.depth]);
-    free(k.dirs);
-    return err;
-}
-
-/* Opens path beneath the directory dirfd, never outside it: openat2 with
- * RESOLVE_BENEATH (Linux 5.6), which checks every step of the lookup,
- * ".." and symlinks included, atomically against concurrent renames. Its
- * EXDEV means "would escape" and becomes NOTCAPABLE. Magic links
- * (/proc/self/fd/...) are refused too: they are jumps, not paths. */
-static uint16_t wasi_open_beneath(dr_wasi_t *w, int dirfd, const char *path, int flags,
-                                  mode_t mode, int *out_fd)
-{
-    if (!w->walk) {
-        struct open_how how = {
-            .flags = (uint64_t)(unsigned)flags,
-            .mode = (flags & O_CREAT) ? mode : 0, /* openat2 wants 0 otherwise */
-            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-        };
-        long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-        if (fd >= 0) {
-            *out_fd = (int)fd;
-            return WASI_ESUCCESS;
-        }
-        if (errno != ENOSYS)
-            return errno == EXDEV ? WASI_ENOTCAPABLE : wasi_errno();
-        w->walk = true; /* an old kernel: walk from now on */
-    }
-    return wasi_walk(w, dirfd, path, flags, mode, out_fd);
-}
-
-/* A name to act on: the parent directory, opened beneath the guest's fd,
- * and the last component. */
-typedef struct wasi_at {
-    int dir;          /* owned O_PATH fd of the parent */
-    const char *name; /* the last component, with any trailing slashes */
-} wasi_at_t;
-
-/* Whether a last component is "." or "..", trailing slashes aside. */
-static bool wasi_dots(const char *name)
-{
-    size_t n = strcspn(name, "/");
-    return (n == 1 && name[0] == '.') || (n == 2 && name[0] == '.' && name[1] == '.');
-}
-
-/* Resolves guest path (fd, ptr, len) into buf, for calls that act on a
- * name (mkdir, unlink, rename, link, symlink, readlink). Only the parent
- * is resolved, beneath fd; the last component is then looked up by the
- * plain *at call relative to it. That lookup is safe because none of
- * these calls follows the last component when it is a symlink, and "."
- * or ".." as the last component are refused by each of them (EEXIST,
- * EBUSY, EISDIR, ...); such a path is still resolved whole first, so that
- * one that climbs out is NOTCAPABLE like any other. A trailing slash does make the kernel follow a
- * final symlink, but then only to fail (ENOTDIR, EEXIST, EPERM for a
- * directory hard link); it never creates or changes anything through it. */
-static uint16_t wasi_parent(dr_wasi_t *w, dr_call_t *c, uint32_t fd, uint32_t ptr,
-                            uint32_t len, char *buf, wasi_at_t *out)
-{
-    wasi_fd_t *e;
-    uint16_t err = wasi_dirfd(w, fd, &e);
-    if (err == WASI_ESUCCESS)
-        err = wasi_path_in(c, ptr, len, buf);
-    if (err != WASI_ESUCCESS)
-        return err;
-    size_t n = strlen(buf);
-    while (n > 1 && buf[n - 1] == '/')
-        n--; /* the last component ends before its trailing slashes */
-    char *slash = memrchr(buf, '/', n);
-    const char *parent = ".";
-    out->name = buf;
-    if (wasi_dots(slash ? slash + 1 : buf)) {
-        int whole;
-        err = wasi_open_beneath(w, e->host, buf, O_PATH | O_DIRECTORY | O_CLOEXEC, 0, &whole);
-        if (err != WASI_ESUCCESS)
-            return err;
-        close(whole);
-    }
-    if (slash) {
-        *slash = '\0'; /* buf does not start with '/', so parent is not "" */
-        parent = buf;
-        out->name = slash + 1;
-    }
-    return wasi_open_beneath(w, e->host, parent, O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
-                             &out->dir);
-}
-
-/* Opens guest path (fd, ptr, len) as an O_PATH fd beneath fd, following a
- * final symlink if lookup flags say so, for calls that act on the object
- * itself (filestat, set_times). */
-static uint16_t wasi_path_fd(dr_wasi_t *w, dr_call_t *c, uint32_t fd, uint32_t lookup,
-                             uint32_t ptr, uint32_t len, int *out_fd)
-{
-    wasi_fd_t *e;
-    uint16_t err = wasi_dirfd(w, fd, &e);
-    if (err == WASI_ESUCCESS)
-        err = wasi_path_in(c, ptr, len, w->path[0]);
-    if (err != WASI_ESUCCESS)
-        return err;
-    int flags = O_PATH | O_CLOEXEC;
-    if (!(lookup & WASI_LOOKUP_SYMLINK_FOLLOW))
-        flags |= O_NOFOLLOW;
-    return wasi_open_beneath(w, e->host, w->path[0], flags, 0, out_fd);
 }
 
 /* ---- path calls ----------------------------------------------------------------------- */
