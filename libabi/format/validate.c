@@ -788,3 +788,33 @@ bool dx_module_load(const uint8_t *bytes, size_t size, dx_arena_t *ar,
             return false;
     return true;
 }
+
+/* ---- constant expressions of a loaded module ------------------------------ */
+bool dx_const_insn(const dx_module_t *m, size_t off, dx_insn_t *out, size_t *out_end)
+{
+    dx_reader_t r;
+    dx_error_t err;
+    dx_rd_init(&r, m->bytes, off, m->size, &err);
+    *out = (dx_insn_t){ .offset = off };
+    if (!dx_dec_opcode(&r, 0, &out->op) || !dx_dec_imm(&r, m, 0, out))
+        return false;
+    dx_op_t end;
+    if (!dx_dec_opcode(&r, 0, &end) || end != DX_OP_END)
+        return false; /* not one instruction and end: not what load accepted */
+    *out_end = r.pos;
+    return true;
+}
+
+bool dx_elem_entry(const dx_module_t *m, const dx_elem_t *e, size_t *pos,
+                   dx_insn_t *out)
+{
+    if (e->exprs)
+        return dx_const_insn(m, *pos, out, pos);
+    dx_reader_t r;
+    dx_error_t err;
+    dx_rd_init(&r, m->bytes, *pos, m->size, &err);
+    *out = (dx_insn_t){ .op = DX_OP_REF_FUNC, .offset = *pos };
+    out->u.index = dx_rd_u32(&r);
+    *pos = r.pos;
+    return !r.failed;
+}

@@ -470,4 +470,14 @@ bool dx_val_func(dx_val_t *v, uint32_t func, dx_error_t *out_err);
  * DX_T_ANY when out of range. */
 dx_valtype_t dx_val_local_type(const dx_val_t *v, uint32_t idx);
 
+/* ---- constant expressions of a loaded module ------------------------------
+ * For whoever instantiates a module dx_module_load accepted (a global's
+ * init, a segment's offset): the expression's one instruction, decoded,
+ * and in *out_end the offset after its final end. */
+bool dx_const_insn(const dx_module_t *m, size_t off, dx_insn_t *out, size_t *out_end);
+/* An element segment's next entry from *pos (start at entries.off), as an
+ * instruction: ref.func for a function index, or the entry's expression. */
+bool dx_elem_entry(const dx_module_t *m, const dx_elem_t *e, size_t *pos,
+                   dx_insn_t *out);
+
 #endif

@@ -32,37 +32,25 @@
 static dr_inst_t *current; /* the instance the signal handler serves */
 
 /* ---- constant expressions ------------------------------------------------ */
-static uint64_t leb(const uint8_t **p, bool sign, int bits)
+/* The value of a constant instruction (dx_const_insn, dx_elem_entry). */
+static uint64_t const_value(dr_inst_t *in, const dx_insn_t *k)
 {
-    uint64_t v = 0;
-    int shift = 0;
-    uint8_t byte;
-    do {
-        byte = *(*p)++;
-        v |= (uint64_t)(byte & 0x7F) << shift;
-        shift += 7;
-    } while (byte & 0x80);
-    if (sign && shift < 64 && (byte & 0x40))
-        v |= ~0ull << shift;
-    if (bits == 32)
-        v &= 0xFFFFFFFFu;
-    return v;
+    switch (k->op) {
+    case DX_OP_I32_CONST: return (uint32_t)k->u.i32;
+    case DX_OP_I64_CONST: return (uint64_t)k->u.i64;
+    case DX_OP_F32_CONST: return k->u.f32;
+    case DX_OP_F64_CONST: return k->u.f64;
+    case DX_OP_REF_FUNC: return (uint64_t)(uintptr_t)&in->funcs[k->u.index];
+    case DX_OP_GLOBAL_GET: return *dr_pb64(in->pb, in->x->layout.globals + 8 * k->u.index);
+    default: return 0; /* ref.null */
+    }
 }
 
-/* The value of a constant expression the validator accepted. */
-static uint64_t const_expr(dr_inst_t *in, const uint8_t *p)
+static uint64_t const_expr(dr_inst_t *in, size_t off)
 {
-    uint64_t v = 0;
-    switch (*p++) {
-    case 0x41: v = leb(&p, true, 32); break;
-    case 0x42: v = leb(&p, true, 64); break;
-    case 0x43: memcpy(&v, p, 4); break;
-    case 0x44: memcpy(&v, p, 8); break;
-    case 0xD0: v = 0; break;
-    case 0xD2: v = (uint64_t)(uintptr_t)&in->funcs[leb(&p, false, 32)]; break;
-    case 0x23: v = *dr_pb64(in->pb, in->x->layout.globals + 8 * (uint32_t)leb(&p, false, 32)); break;
-    }
-    return v;
+    dx_insn_t k;
+    size_t end;
+    return dx_const_insn(in->m, off, &k, &end) ? const_value(in, &k) : 0;
 }
 
 /* ---- instantiation --------------------------------------------------------- */
@@ -187,7 +175,7 @@ static bool tables_globals(dr_inst_t *in)
     }
     for (uint32_t g = 0; g < m->nglobals; g++)
         *dr_pb64(in->pb, x->layout.globals + 8 * g) =
-            const_expr(in, m->bytes + m->globals[g].init.off);
+            const_expr(in, m->globals[g].init.off);
     return true;
 }
 
@@ -202,16 +190,10 @@ static bool segments(dr_inst_t *in)
         uint64_t *refs = calloc(e->count ? e->count : 1, 8);
         if (!refs)
             return fail(in, "out of memory for an element segment", NULL);
-        const uint8_t *p = m->bytes + e->entries.off;
-        for (uint32_t k = 0; k < e->count; k++) {
-            if (!e->exprs) {
-                refs[k] = (uint64_t)(uintptr_t)&in->funcs[leb(&p, false, 32)];
-                continue;
-            }
-            refs[k] = const_expr(in, p);
-            while (*p++ != 0x0B) /* skip the expression: one instruction, end */
-                if (p[-1] == 0xD0) p++; else if (p[-1] == 0xD2 || p[-1] == 0x23) leb(&p, false, 32);
-        }
+        size_t pos = e->entries.off;
+        dx_insn_t k;
+        for (uint32_t j = 0; j < e->count && dx_elem_entry(m, e, &pos, &k); j++)
+            refs[j] = const_value(in, &k);
         in->elems[i] = (dr_segment_t){ NULL, refs,
                                        e->mode == DX_SEG_DECLARATIVE ? 0 : e->count };
     }
@@ -486,7 +468,7 @@ bool dr_start(dr_inst_t *in)
         const dx_elem_t *e = &m->elems[i];
         if (e->mode != DX_SEG_ACTIVE)
             continue;
-        uint64_t at = (uint32_t)const_expr(in, m->bytes + e->offset_expr.off);
+        uint64_t at = (uint32_t)const_expr(in, e->offset_expr.off);
         dr_table_t *t = &in->tables[e->table];
         if (at > t->size || e->count > t->size - at) {
             in->trap = DX_TRAP_TABLE, in->trap_pc = UINT64_MAX;
@@ -499,7 +481,7 @@ bool dr_start(dr_inst_t *in)
         const dx_data_t *d = &m->datas[i];
         if (d->mode != DX_SEG_ACTIVE)
             continue;
-        uint64_t at = (uint32_t)const_expr(in, m->bytes + d->offset_expr.off);
+        uint64_t at = (uint32_t)const_expr(in, d->offset_expr.off);
         uint64_t size = *dr_pb64(in->pb, DX_PB_MEM_SIZE);
         if (at > size || d->bytes.len > size - at) {
             in->trap = DX_TRAP_MEMORY, in->trap_pc = UINT64_MAX;
