@@ -179,7 +179,11 @@ void dr_preempt_start(dr_inst_t *in, unsigned interval_us)
     if (interval_us == 0)
         return;
     preempt_pb = in->pb;
-    struct sigaction sa = { .sa_handler = on_timer, .sa_flags = SA_RESTART };
+    /* On the alternate stack (runtime.c installs it before translated code
+     * first runs): a signal frame is kilobytes, and a stacklet guarantees
+     * only DX_STACK_RED bytes below its limit. Interrupts never run on a
+     * stacklet (DESIGN.md section 6). */
+    struct sigaction sa = { .sa_handler = on_timer, .sa_flags = SA_RESTART | SA_ONSTACK };
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
     struct timeval tv = { (time_t)(interval_us / 1000000), (suseconds_t)(interval_us % 1000000) };
