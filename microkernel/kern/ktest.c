@@ -413,6 +413,14 @@ static const struct {
 
 void ktest_run(const char *name, const mb2_info_t *boot)
 {
+    if (strncmp(name, "user:", 5) == 0) {
+        current = name;
+        log_info("test", "%s: start", name);
+        if (!ktest_user_run(name + 5, boot))
+            ktest_fail("the test program failed", __FILE__, __LINE__);
+        log_info("test", "%s: PASS", name);
+        arch_stop(ARCH_STOP_PASS);
+    }
     for (size_t i = 0; i < ARRAY_LEN(scenarios); i++) {
         if (strcmp(scenarios[i].name, name) != 0)
             continue;

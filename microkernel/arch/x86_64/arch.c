@@ -26,6 +26,7 @@ void arch_cpu_init(void)
 {
     gdt_init();
     idt_init();
+    arch_user_init();
 }
 
 void arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
@@ -55,4 +56,26 @@ void arch_triple_fault(void)
     __asm__ volatile("lidt %0; ud2" ::"m"(empty));
     for (;;)
         __asm__ volatile("cli; hlt");
+}
+
+uint32_t arch_port_in(uint16_t port, unsigned width)
+{
+    uint32_t v = 0;
+    if (width == 1)
+        v = inb(port);
+    else if (width == 2)
+        __asm__ volatile("inw %1, %w0" : "=a"(v) : "Nd"(port));
+    else
+        __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+void arch_port_out(uint16_t port, unsigned width, uint32_t value)
+{
+    if (width == 1)
+        outb(port, (uint8_t)value);
+    else if (width == 2)
+        outw(port, (uint16_t)value);
+    else
+        outl(port, value);
 }

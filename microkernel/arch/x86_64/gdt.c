@@ -51,6 +51,8 @@ static void gdt_set_tss(int index, const tss_t *t)
     gdt[index + 1] = base >> 32;
 }
 
+void tss_set_rsp0(uint64_t top) { tss.rsp[0] = top; }
+
 void gdt_init(void)
 {
     gdt[0] = 0;

@@ -57,6 +57,8 @@ trap_common:
     movq %rsp, %rbp
     call trap_dispatch
     addq $16, %rsp
+    .global trap_return
+trap_return:            /* rsp at a whole trap frame: restore it all */
     popq %r15
     popq %r14
     popq %r13

@@ -15,6 +15,7 @@
  * Page tables come from the pmm and are reached through the direct map.
  */
 #include <arch/arch.h>
+#include <kern/heap.h>
 #include <kern/log.h>
 #include <kern/pmm.h>
 #include <kern/string.h>
@@ -115,16 +116,24 @@ static uint64_t *pt_next(uint64_t *table, unsigned idx, bool user, bool alloc)
 }
 
 /* The entry for va at level (0 = 4 KiB page, 1 = 2 MiB page). */
-static uint64_t *pt_walk(vaddr_t va, int level, bool alloc)
+static uint64_t *pt_walk_in(uint64_t *root, vaddr_t va, int level, bool alloc)
 {
     bool user = va < LOWER_HALF_END;
-    uint64_t *t = pml4;
+    uint64_t *t = root;
+    /* The kernel half's top-level entries are copied into every private
+     * table when it is made: a new one after boot would be missing there. */
+    KASSERT(user || !global_table_live || (t[pt_index(va, 3)] & PTE_P));
     for (int l = 3; l > level; l--) {
         t = pt_next(t, pt_index(va, l), user, alloc);
         if (!t)
             return NULL;
     }
     return &t[pt_index(va, level)];
+}
+
+static uint64_t *pt_walk(vaddr_t va, int level, bool alloc)
+{
+    return pt_walk_in(pml4, va, level, alloc);
 }
 
 bool arch_map_page(vaddr_t va, paddr_t pa, unsigned flags)
@@ -237,6 +246,11 @@ void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram)
     map_kernel_range(__data_start, __stack_guard, ARCH_MAP_WRITE);
     map_kernel_range(__stack_bottom, kernel_stack_top, ARCH_MAP_WRITE);
 
+    /* The MMIO window's top-level entry now, while the table is private
+     * to the kernel: after boot the kernel half's top level is frozen. */
+    if (!pt_next(pml4, pt_index(MMIO_BASE, 3), false, true))
+        kpanic("paging: out of memory for the MMIO window's table");
+
     vaddr_t guards[3];
     gdt_ist_guards(guards);
     for (int i = 0; i < 3; i++)
@@ -245,6 +259,7 @@ void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram)
     write_cr4(read_cr4() | CR4_PGE);
     write_cr3(pml4_phys);
     global_table_live = true;
+    arch_vs_global();
 
     KASSERT(read_cr0() & CR0_WP);
     KASSERT(rdmsr(MSR_EFER) & EFER_NXE);
@@ -254,4 +269,122 @@ void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram)
              (uint64_t)(__text_end - __text_start) / KB,
              (uint64_t)(__rodata_end - __rodata_start) / KB,
              (uint64_t)(__data_end - __data_start) / KB);
+}
+
+/* ---- address spaces -------------------------------------------------------
+ * An arch_vs_t is a root table. The global one is the kernel's; a private
+ * one copies the kernel half's 256 top-level entries (frozen after boot,
+ * so the copies stay right) and owns every lower-half table below it. */
+struct arch_vs {
+    uint64_t *root;
+    paddr_t root_phys;
+    size_t table_frames; /* lower-half tables plus the root (private only) */
+};
+
+static arch_vs_t global_vs;
+static arch_vs_t *active_vs = &global_vs;
+
+arch_vs_t *arch_vs_global(void)
+{
+    if (!global_vs.root) {
+        global_vs.root = pml4;
+        global_vs.root_phys = pml4_phys;
+    }
+    return &global_vs;
+}
+
+arch_vs_t *arch_vs_create(void)
+{
+    arch_vs_t *vs = kzalloc(sizeof *vs);
+    paddr_t f = vs ? pmm_alloc(pt_pmm) : 0;
+    if (!f) {
+        kfree(vs);
+        return NULL;
+    }
+    vs->root = arch_phys_to_virt(f);
+    vs->root_phys = f;
+    vs->table_frames = 1;
+    memset(vs->root, 0, PAGE_SIZE / 2);
+    memcpy(vs->root + 256, pml4 + 256, PAGE_SIZE / 2);
+    return vs;
+}
+
+/* Frees the tables below entry e of a level-l table (3 = the root). */
+static void free_tables(uint64_t e, int level)
+{
+    if (!(e & PTE_P) || (e & PTE_PS))
+        return;
+    uint64_t *t = arch_phys_to_virt(e & PTE_ADDR);
+    if (level > 1)
+        for (int i = 0; i < 512; i++)
+            free_tables(t[i], level - 1);
+    pmm_free(pt_pmm, e & PTE_ADDR);
+}
+
+void arch_vs_destroy(arch_vs_t *vs)
+{
+    if (!vs || vs == &global_vs)
+        return;
+    KASSERT(vs != active_vs);
+    for (int i = 0; i < 256; i++)
+        free_tables(vs->root[i], 3);
+    pmm_free(pt_pmm, vs->root_phys);
+    kfree(vs);
+}
+
+/* Counts the tables pt_walk_in makes, for a private table's accounting. */
+static uint64_t *vs_walk(arch_vs_t *vs, vaddr_t va, bool alloc)
+{
+    size_t before = pt_pmm->free_frames;
+    uint64_t *pte = pt_walk_in(vs->root, va, 0, alloc);
+    if (vs != &global_vs)
+        vs->table_frames += before - pt_pmm->free_frames;
+    return pte;
+}
+
+bool arch_vs_map(arch_vs_t *vs, vaddr_t va, paddr_t pa, unsigned flags)
+{
+    KASSERT(IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(pa, PAGE_SIZE));
+    if (va < PAGE_SIZE || va >= LOWER_HALF_END)
+        return false;
+    uint64_t *pte = vs_walk(vs, va, true);
+    if (!pte)
+        return false;
+    bool was = *pte & PTE_P;
+    *pte = pa | leaf_bits((flags | ARCH_MAP_USER) & ~ARCH_MAP_GLOBAL);
+    if (was && vs == active_vs)
+        invlpg(va);
+    return true;
+}
+
+paddr_t arch_vs_unmap(arch_vs_t *vs, vaddr_t va)
+{
+    if (va >= LOWER_HALF_END)
+        return 0;
+    uint64_t *pte = vs_walk(vs, va, false);
+    if (!pte || !(*pte & PTE_P))
+        return 0;
+    paddr_t pa = *pte & PTE_ADDR;
+    *pte = 0;
+    if (vs == active_vs)
+        invlpg(va);
+    return pa;
+}
+
+paddr_t arch_vs_lookup(arch_vs_t *vs, vaddr_t va)
+{
+    if (va >= LOWER_HALF_END)
+        return 0;
+    uint64_t *pte = vs_walk(vs, va, false);
+    return pte && (*pte & PTE_P) ? (*pte & PTE_ADDR) : 0;
+}
+
+size_t arch_vs_table_frames(const arch_vs_t *vs) { return vs->table_frames; }
+
+void arch_vs_activate(arch_vs_t *vs)
+{
+    if (vs == active_vs)
+        return;
+    write_cr3(vs->root_phys);
+    active_vs = vs;
 }

@@ -44,6 +44,11 @@ void arch_set_trap_handler(unsigned vector, arch_trap_handler_t fn)
         handlers[vector] = fn;
 }
 
+const char *arch_fault_name(unsigned vector)
+{
+    return vector < 32 ? exception_names[vector] : "interrupt";
+}
+
 static arch_fault_t fault_of(const trap_frame_t *tf)
 {
     return (arch_fault_t){
@@ -124,15 +129,25 @@ void trap_dispatch(trap_frame_t *tf)
 {
     unsigned vec = (unsigned)tf->vector;
 
+    bool from_user = (tf->cs & 3) != 0;
     if (vec == VEC_TIMER) {
         timer_interrupt();
         lapic_eoi();
+        kern_timer_tick(from_user);
         return;
     }
     if (vec == VEC_SPURIOUS)
         return; /* the LAPIC wants no EOI for its spurious vector */
     if (vec >= VEC_PIC_BASE && vec < VEC_PIC_BASE + 16)
         return; /* a masked 8259 still raises spurious IRQ 7 and 15 */
+
+    /* An exception in user mode is the process's business, not a kernel
+     * bug; except those that say the machine is in trouble. */
+    if (from_user && vec < 32 && vec != 2 && vec != 8 && vec != 18) {
+        arch_fault_t f = fault_of(tf);
+        kern_user_exception((arch_uctx_t *)tf, &f);
+        return;
+    }
 
     if (vec < 32) {
         if (try_fixup(tf))

@@ -19,6 +19,7 @@ void serial_init(void);
 void tsc_calibrate(void);
 void gdt_init(void);
 void gdt_ist_guards(vaddr_t out_guards[3]);
+void tss_set_rsp0(uint64_t top);
 void idt_init(void);
 void trap_dispatch(trap_frame_t *tf);
 void pic_disable(void);

@@ -71,6 +71,10 @@ void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);   /* hlt with interrupts enabled */
 
+/* Port I/O for the holders of I/O-port capabilities; width 1, 2 or 4. */
+uint32_t arch_port_in(uint16_t port, unsigned width);
+void arch_port_out(uint16_t port, unsigned width, uint32_t value);
+
 /* ---- console -------------------------------------------------------- */
 
 void arch_console_write(const char *s, size_t n);
@@ -107,6 +111,96 @@ void arch_cpu_relax(void);
 
 /* Prints the frame-pointer chain from the caller's frame. */
 void arch_backtrace_here(void);
+
+/* ---- address spaces ------------------------------------------------- */
+
+/* A page table. The global one holds the kernel half and every page of
+ * verified processes; a private one (a hardware-isolated process) shares
+ * the kernel half, whose top-level entries never change after boot, and
+ * maps only its own process's pages in the lower half. */
+typedef struct arch_vs arch_vs_t;
+
+arch_vs_t *arch_vs_global(void);
+/* NULL when out of frames. */
+arch_vs_t *arch_vs_create(void);
+/* Frees every lower-half table (not the frames they map) and the root. */
+void arch_vs_destroy(arch_vs_t *vs);
+/* Maps or remaps one lower-half page (ARCH_MAP_USER is implied); false
+ * when out of frames for a table or va is not a user address. */
+bool arch_vs_map(arch_vs_t *vs, vaddr_t va, paddr_t pa, unsigned flags);
+/* Unmaps one page; the frame it mapped, or 0. */
+paddr_t arch_vs_unmap(arch_vs_t *vs, vaddr_t va);
+/* The frame mapped at va, or 0. */
+paddr_t arch_vs_lookup(arch_vs_t *vs, vaddr_t va);
+/* Frames this table uses for itself (accounting). */
+size_t arch_vs_table_frames(const arch_vs_t *vs);
+void arch_vs_activate(arch_vs_t *vs);
+
+/* ---- user contexts -------------------------------------------------- */
+
+/* A process's user register state, as the trap and system-call entries
+ * leave it at the top of its kernel stack. Generic code treats it as
+ * opaque and uses the accessors. */
+typedef struct arch_uctx {
+    uint64_t regs[22];
+} arch_uctx_t;
+
+/* A fresh user context: entry at ip with the stack at sp, interrupts on,
+ * every other register zero but the two arguments (rdi, rsi on x86-64)
+ * and the process-block register (r15). */
+void arch_uctx_init(arch_uctx_t *u, vaddr_t ip, vaddr_t sp, uint64_t arg0, uint64_t arg1,
+                    uint64_t pb);
+void arch_uctx_set_result(arch_uctx_t *u, uint64_t r0, uint64_t r1);
+uint64_t arch_uctx_ip(const arch_uctx_t *u);
+uint64_t arch_uctx_sp(const arch_uctx_t *u);
+uint64_t arch_uctx_arg(const arch_uctx_t *u, unsigned i); /* system-call argument i */
+uint64_t arch_uctx_syscall_number(const arch_uctx_t *u);
+/* Adds delta to every register whose value lies in [lo, hi) (fork). */
+void arch_uctx_relocate(arch_uctx_t *u, vaddr_t lo, vaddr_t hi, int64_t delta);
+
+/* A kernel stack for one process, with its user context at the top. The
+ * process's first switch-in returns to user mode through its context. */
+typedef struct {
+    uint64_t saved_sp; /* while switched out */
+    vaddr_t base, top;
+} arch_kstack_t;
+
+void arch_kstack_prepare(arch_kstack_t *k);
+arch_uctx_t *arch_kstack_uctx(const arch_kstack_t *k);
+/* Switches kernel stacks: saves the callee-saved state on from's stack,
+ * resumes to (which returns from its own arch_switch, or starts in user
+ * mode if it never ran). Also points the CPU's kernel-entry stack at to. */
+void arch_switch(arch_kstack_t *from, arch_kstack_t *to);
+/* Sets the stack that the next entry from user mode will use. */
+void arch_set_kernel_entry_stack(const arch_kstack_t *k);
+
+/* Vector and FPU state of user code. Each process keeps an area of
+ * ARCH_FPU_SIZE bytes, aligned to ARCH_FPU_ALIGN. */
+#define ARCH_FPU_SIZE 512
+#define ARCH_FPU_ALIGN 16
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+
+/* Hooks from the trap path into the generic kernel (kern/sched.c,
+ * kern/fault.c). from_user says whether the interrupted code was user
+ * code; the tick may switch processes. */
+void kern_timer_tick(bool from_user);
+/* An exception in user mode; returns when the process may go on (perhaps
+ * in a changed context), or never (the process ends). */
+void kern_user_exception(arch_uctx_t *u, const arch_fault_t *f);
+/* A system call; returns true when the context must be restored whole
+ * (iretq), false for the fast return that keeps only rsp, rip, rax, rdx. */
+bool kern_syscall(arch_uctx_t *u);
+
+/* Enables SYSCALL/SYSRET, the FPU and SSE for user code. */
+void arch_user_init(void);
+
+/* Fault kinds for kern_user_exception, architecture-neutral. */
+#define ARCH_FAULT_PAGE 14
+bool arch_fault_is_write(const arch_fault_t *f);
+bool arch_fault_is_exec(const arch_fault_t *f);
+bool arch_fault_is_present(const arch_fault_t *f);
+const char *arch_fault_name(unsigned vector);
 
 /* ---- stopping ------------------------------------------------------- */
 

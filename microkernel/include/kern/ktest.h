@@ -12,5 +12,8 @@
 /* Runs the named scenario; never returns. An unknown name panics with the
  * list of known ones. */
 _Noreturn void ktest_run(const char *name, const mb2_info_t *boot);
+/* test=user:NAME (kern/ktest_user.c): true when tests/NAME passed and
+ * left nothing behind. */
+bool ktest_user_run(const char *name, const mb2_info_t *boot);
 
 #endif

@@ -1,0 +1,204 @@
+/*
+ * Capability tables and object lifetimes (include/kern/cap.h).
+ *
+ * A table grows by doubling up to CAP_TABLE_MAX slots. Free slots are
+ * found by a scan from the last one freed; tables are small. Disposing the
+ * last handle a hardware-isolated process has to a region takes the
+ * region's pages out of its private page table, so what it no longer
+ * holds it can no longer touch.
+ */
+#include <kern/cap.h>
+#include <kern/heap.h>
+#include <kern/ipc.h>
+#include <kern/log.h>
+#include <kern/proc.h>
+#include <kern/region.h>
+#include <kern/string.h>
+
+size_t kobj_live[DOGMA_CAP_NKINDS];
+
+void kobj_retain(kobj_t *o)
+{
+    KASSERT(o->refs > 0);
+    o->refs++;
+}
+
+static void kobj_destroy(kobj_t *o)
+{
+    KASSERT(o->kind < DOGMA_CAP_NKINDS);
+    kobj_live[o->kind]--;
+    switch (o->kind) {
+    case DOGMA_CAP_REGION: region_destroy((region_t *)o); break;
+    case DOGMA_CAP_PROCESS: proc_free((proc_t *)o); break;
+    case DOGMA_CAP_CHANNEL: ipc_channel_destroy(o); break;
+    case DOGMA_CAP_NOTIFY: ipc_notify_destroy(o); break;
+    case DOGMA_CAP_IRQ: ipc_irq_destroy(o); break;
+    default: kfree(o); break;
+    }
+}
+
+void kobj_release(kobj_t *o)
+{
+    KASSERT(o->refs > 0);
+    if (--o->refs == 0)
+        kobj_destroy(o);
+}
+
+unsigned cap_kind_of(const kobj_t *o)
+{
+    if (o->kind == DOGMA_CAP_REGION && (((const region_t *)o)->flags & REGION_SHARED))
+        return DOGMA_CAP_VIEW;
+    return o->kind;
+}
+
+static bool table_grow(cap_table_t *t)
+{
+    uint32_t n = t->nslots ? t->nslots * 2 : 32;
+    if (n > CAP_TABLE_MAX)
+        n = CAP_TABLE_MAX;
+    if (n <= t->nslots)
+        return false;
+    cap_slot_t *s = kzalloc(n * sizeof *s);
+    if (!s)
+        return false;
+    if (t->slots)
+        memcpy(s, t->slots, t->nslots * sizeof *s);
+    kfree(t->slots);
+    t->slots = s;
+    t->nslots = n;
+    return true;
+}
+
+uint32_t cap_insert(proc_t *p, kobj_t *o, uint32_t rights)
+{
+    cap_table_t *t = &p->caps;
+    if (t->used + 1 >= t->nslots && !table_grow(t))
+        return 0;
+    for (uint32_t i = 1; i < t->nslots; i++) {
+        cap_slot_t *s = &t->slots[i];
+        if (s->obj)
+            continue;
+        s->obj = o;
+        s->rights = rights & DOGMA_R_ALL;
+        t->used++;
+        /* Generation 0 is skipped so that a handle is never a bare slot
+         * number a careless caller might guess. */
+        if (s->gen == 0)
+            s->gen = 1;
+        return i | (s->gen << 12);
+    }
+    return 0;
+}
+
+cap_slot_t *cap_lookup(proc_t *p, uint32_t handle)
+{
+    uint32_t i = DOGMA_HANDLE_SLOT(handle);
+    cap_table_t *t = &p->caps;
+    if (i == 0 || i >= t->nslots)
+        return NULL;
+    cap_slot_t *s = &t->slots[i];
+    if (!s->obj || s->gen != DOGMA_HANDLE_GEN(handle))
+        return NULL;
+    return s;
+}
+
+/* A region whose last handle in an isolated process goes leaves its
+ * private table (verified processes share the global one, where a
+ * region's pages stay until it dies). */
+static void after_take(proc_t *p, kobj_t *o)
+{
+    if (o->kind == DOGMA_CAP_REGION && p->kind == DOGMA_PROC_ISOLATED && !cap_count_of(p, o))
+        region_unmap_from((region_t *)o, p->vs);
+}
+
+kobj_t *cap_take(proc_t *p, uint32_t handle, uint32_t *out_rights)
+{
+    cap_slot_t *s = cap_lookup(p, handle);
+    if (!s)
+        return NULL;
+    kobj_t *o = s->obj;
+    if (out_rights)
+        *out_rights = s->rights;
+    s->obj = NULL;
+    s->rights = 0;
+    s->gen = (s->gen + 1) & 0xfffff;
+    p->caps.used--;
+    after_take(p, o);
+    return o;
+}
+
+void cap_dispose(proc_t *p, uint32_t handle)
+{
+    kobj_t *o = cap_take(p, handle, NULL);
+    if (o)
+        kobj_release(o);
+}
+
+void cap_table_clear(proc_t *p)
+{
+    cap_table_t *t = &p->caps;
+    for (uint32_t i = 1; i < t->nslots; i++)
+        if (t->slots[i].obj)
+            cap_dispose(p, i | (t->slots[i].gen << 12));
+}
+
+void cap_table_free(proc_t *p)
+{
+    KASSERT(p->caps.used == 0);
+    kfree(p->caps.slots);
+    p->caps.slots = NULL;
+    p->caps.nslots = 0;
+}
+
+uint32_t cap_count_of(proc_t *p, const kobj_t *o)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 1; i < p->caps.nslots; i++)
+        n += p->caps.slots[i].obj == o;
+    return n;
+}
+
+static kobj_t *new_obj(size_t size, unsigned kind)
+{
+    kobj_t *o = kzalloc(size);
+    if (!o)
+        return NULL;
+    o->kind = (uint8_t)kind;
+    o->refs = 1;
+    kobj_live[kind]++;
+    return o;
+}
+
+kobj_t *cap_new_token(uint64_t tag, uint64_t maker_pid)
+{
+    token_t *t = (token_t *)new_obj(sizeof(token_t), DOGMA_CAP_TOKEN);
+    if (t) {
+        t->tag = tag;
+        t->maker_pid = maker_pid;
+    }
+    return t ? &t->obj : NULL;
+}
+
+kobj_t *cap_new_ioport(uint16_t base, uint16_t count)
+{
+    ioport_t *io = (ioport_t *)new_obj(sizeof(ioport_t), DOGMA_CAP_IOPORT);
+    if (io) {
+        io->base = base;
+        io->count = count;
+    }
+    return io ? &io->obj : NULL;
+}
+
+kobj_t *cap_new_phys(paddr_t base, size_t size)
+{
+    physview_t *v = (physview_t *)new_obj(sizeof(physview_t), DOGMA_CAP_PHYS);
+    if (v) {
+        v->base = base;
+        v->size = size;
+    }
+    return v ? &v->obj : NULL;
+}
+
+kobj_t *cap_new_loader(void) { return new_obj(sizeof(loader_t), DOGMA_CAP_LOADER); }
+
+kobj_t *kobj_new(size_t size, unsigned kind) { return new_obj(size, kind); }

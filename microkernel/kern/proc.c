@@ -1,0 +1,222 @@
+/*
+ * Processes (include/kern/proc.h): creation, the process block, the end
+ * of a process and the accounting.
+ *
+ * A process holds one reference to itself while it lives (dropped when
+ * its kernel stack is reaped); handles to it hold the others. Ending a
+ * process releases everything it holds at once, except the kernel stack
+ * it may be running on, which the next context frees (proc_reap).
+ */
+#include <kern/heap.h>
+#include <kern/ipc.h>
+#include <kern/log.h>
+#include <kern/pmm.h>
+#include <kern/proc.h>
+#include <kern/region.h>
+#include <kern/sched.h>
+#include <kern/stacklet.h>
+#include <kern/string.h>
+
+#define KSTACK_PAGES 4
+
+proc_t *proc_list;
+uint64_t proc_live;
+static uint64_t next_pid = 1;
+
+void proc_pb_write64(proc_t *p, unsigned off, uint64_t v)
+{
+    KASSERT(off + 8 <= PAGE_SIZE);
+    *(volatile uint64_t *)(p->pbk + off) = v;
+}
+
+void proc_pb_write32(proc_t *p, unsigned off, uint32_t v)
+{
+    KASSERT(off + 4 <= PAGE_SIZE);
+    *(volatile uint32_t *)(p->pbk + off) = v;
+}
+
+uint64_t proc_pb_va(const proc_t *p) { return p->pb->base; }
+
+static bool make_kstack(proc_t *p)
+{
+    paddr_t f = pmm_alloc_run(&kpmm, KSTACK_PAGES, 1);
+    if (!f)
+        return false;
+    p->kstack.base = (vaddr_t)arch_phys_to_virt(f);
+    p->kstack.top = p->kstack.base + KSTACK_PAGES * PAGE_SIZE;
+    p->frames += KSTACK_PAGES;
+    return true;
+}
+
+static bool make_pb(proc_t *p)
+{
+    p->pb = region_create(p, 1, REGION_PB);
+    if (!p->pb)
+        return false;
+    paddr_t f = region_frame(p->pb, p->pb->base, true);
+    if (!f)
+        return false;
+    p->pbk = arch_phys_to_virt(f);
+    proc_pb_write64(p, DOGMA_PB_PID, p->pid);
+    proc_pb_write64(p, DOGMA_PB_PARENT, p->parent_pid);
+    proc_pb_write32(p, DOGMA_PB_KIND, p->kind);
+    return true;
+}
+
+/* Undoes a half-made process (nothing of it was ever visible). */
+static void unmake(proc_t *p)
+{
+    stk_free_all(p);
+    if (p->pb)
+        kobj_release(&p->pb->obj);
+    if (p->kind == DOGMA_PROC_ISOLATED && p->vs)
+        arch_vs_destroy(p->vs);
+    if (p->kstack.base)
+        pmm_free_run(&kpmm, arch_virt_to_phys((void *)p->kstack.base), KSTACK_PAGES);
+    kfree(p->fpu);
+    kobj_live[DOGMA_CAP_PROCESS]--;
+    kfree(p);
+}
+
+proc_t *proc_create(unsigned kind, const char *name, uint64_t parent_pid, size_t stack_bytes)
+{
+    proc_t *p = (proc_t *)kobj_new(sizeof *p, DOGMA_CAP_PROCESS);
+    if (!p)
+        return NULL;
+    p->pid = next_pid++;
+    p->parent_pid = parent_pid;
+    p->kind = kind;
+    p->state = PROC_BLOCKED; /* until proc_start */
+    p->prio = 1;
+    strlcpy(p->name, name ? name : "?", sizeof p->name);
+    p->fpu = kmalloc(ARCH_FPU_SIZE);
+    p->vs = kind == DOGMA_PROC_ISOLATED ? arch_vs_create() : arch_vs_global();
+    if (!p->fpu || !p->vs || !make_kstack(p) || !make_pb(p) ||
+        !stk_grow(p, stack_bytes ? stack_bytes : STACKLET_DEFAULT)) {
+        unmake(p);
+        return NULL;
+    }
+    KASSERT(IS_ALIGNED((uintptr_t)p->fpu, ARCH_FPU_ALIGN));
+    p->all_next = proc_list;
+    proc_list = p;
+    proc_live++;
+    return p;
+}
+
+void proc_start(proc_t *p, vaddr_t entry, uint64_t arg0, uint64_t arg1)
+{
+    arch_kstack_prepare(&p->kstack);
+    /* rsp as after a call: 16-byte aligned plus the return address slot. */
+    arch_uctx_init(arch_kstack_uctx(&p->kstack), entry, stk_top(p->stack) - 8, arg0, arg1,
+                   proc_pb_va(p));
+    p->full_return = true;
+    sched_make_runnable(p);
+}
+
+static const char *end_word(proc_state_t how)
+{
+    return how == PROC_EXITED ? "exited" : "torn down";
+}
+
+static void release_all(proc_t *p)
+{
+    ipc_cancel_waits(p);
+    cap_table_clear(p);
+    for (unsigned i = 0; i < p->ninbox; i++)
+        kobj_release(p->inbox[i].obj);
+    p->ninbox = 0;
+    cap_table_free(p);
+    stk_free_all(p);
+    if (p->pb) {
+        kobj_release(&p->pb->obj);
+        p->pb = NULL;
+        p->pbk = NULL;
+    }
+    kfree(p->fault_fpu);
+    p->fault_fpu = NULL;
+    if (p->kind == DOGMA_PROC_ISOLATED) {
+        arch_vs_activate(arch_vs_global());
+        arch_vs_destroy(p->vs);
+        p->vs = arch_vs_global();
+    }
+}
+
+void proc_end(proc_t *p, proc_state_t how, int64_t status, uint32_t reason)
+{
+    if (p->state == PROC_EXITED || p->state == PROC_TORN_DOWN)
+        return;
+    sched_remove(p);
+    if (p == sched_current()) {
+        uint64_t now = arch_uptime_ns();
+        p->cpu_ns += now - p->run_start;
+        p->run_start = now;
+    }
+    p->state = how;
+    p->exit_status = status;
+    p->teardown_reason = reason;
+    release_all(p);
+    proc_live--;
+    log_info("proc", "pid %lu (%s) %s, status %ld; cpu %lu us, %lu yields, %lu preemptions",
+             p->pid, p->name, end_word(how), status, p->cpu_ns / 1000, p->yields, p->preemptions);
+    waitq_wake_all(&p->exit_waiters);
+    if (p == sched_current()) {
+        sched_reschedule();
+        kpanic("an ended process ran again");
+    }
+    proc_reap(p);
+}
+
+void proc_reap(proc_t *p)
+{
+    KASSERT(p != sched_current());
+    if (!p->kstack.base)
+        return;
+    pmm_free_run(&kpmm, arch_virt_to_phys((void *)p->kstack.base), KSTACK_PAGES);
+    p->kstack.base = 0;
+    p->frames -= KSTACK_PAGES;
+    kfree(p->fpu);
+    p->fpu = NULL;
+    for (proc_t **pp = &proc_list; *pp; pp = &(*pp)->all_next) {
+        if (*pp == p) {
+            *pp = p->all_next;
+            break;
+        }
+    }
+    kobj_release(&p->obj); /* the process's reference to itself */
+}
+
+void proc_free(proc_t *p)
+{
+    KASSERT(p->state == PROC_EXITED || p->state == PROC_TORN_DOWN);
+    KASSERT(!p->kstack.base);
+    kfree(p);
+}
+
+void proc_info(const proc_t *p, dogma_proc_info_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->pid = p->pid;
+    out->parent = p->parent_pid;
+    out->kind = p->kind;
+    out->state = p->state;
+    out->exit_status = p->exit_status;
+    out->cpu_ns = p->cpu_ns;
+    if (p == sched_current() && p->state == PROC_RUNNABLE)
+        out->cpu_ns += arch_uptime_ns() - p->run_start;
+    out->memory_bytes = (p->frames + (p->kind == DOGMA_PROC_ISOLATED && p->state < PROC_EXITED
+                                          ? arch_vs_table_frames(p->vs) : 0)) * PAGE_SIZE;
+    out->handles = p->caps.used;
+    out->yields = p->yields;
+    out->preemptions = p->preemptions;
+    out->stacklets = p->stacklets_made;
+    out->faults = p->fault_runs;
+    out->teardown_reason = p->teardown_reason;
+    strlcpy(out->name, p->name, sizeof out->name);
+}
+
+void proc_log_all(void)
+{
+    for (proc_t *p = proc_list; p; p = p->all_next)
+        log_info("proc", "  pid %lu %-16s state %d cpu %lu us frames %lu handles %u", p->pid,
+                 p->name, p->state, p->cpu_ns / 1000, p->frames, p->caps.used);
+}

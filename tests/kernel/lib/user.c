@@ -1,0 +1,156 @@
+/*
+ * The test programs' library (dogma_user.h).
+ */
+#include "dogma_user.h"
+
+#include <kern/fmt.h>
+#include <kern/initrd.h>
+
+const volatile uint8_t *t_pb;
+
+void _start(uint64_t pb);
+void _start(uint64_t pb)
+{
+    t_pb = (const volatile uint8_t *)pb;
+    t_exit(test_main());
+}
+
+_Noreturn void t_exit(int64_t status)
+{
+    DSYS1(DOGMA_SYS_exit, status);
+    for (;;)
+        __asm__ volatile("ud2");
+}
+
+dogma_error_record_t t_last_error(void)
+{
+    dogma_error_record_t r;
+    memcpy(&r, (const void *)(t_pb + DOGMA_PB_ERROR), sizeof r);
+    return r;
+}
+
+uint32_t t_ngrants(void) { return t_pb32(DOGMA_PB_NGRANTS); }
+uint32_t t_grant(unsigned i) { return i < t_ngrants() ? t_pb32(DOGMA_PB_GRANTS + 4 * i) : 0; }
+
+size_t t_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = fmt_vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void t_printf(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    DSYS2(DOGMA_SYS_debug_log, buf, n < sizeof buf ? n : sizeof buf - 1);
+}
+
+const char *t_strerror(int err)
+{
+    static const char *const names[] = {
+#define NAME(name, num, text) [num] = #name,
+        DOGMA_ERRORS(NAME)
+#undef NAME
+    };
+    return err >= 0 && err < DOGMA_E_COUNT ? names[err] : "?";
+}
+
+_Noreturn void t_fail(const char *what, const char *file, int line)
+{
+    dogma_error_record_t e = t_last_error();
+    t_printf("CHECK FAILED: %s (%s:%d)", what, file, line);
+    t_printf("  last error: %s in call %u, argument %u (value %lx, range %lx-%lx)",
+             t_strerror((int)e.code), e.syscall, e.arg, e.value, e.min, e.max);
+    t_exit(1);
+}
+
+int64_t t_ok(dsys_t r, const char *what, const char *file, int line)
+{
+    if (r.r < 0) {
+        t_printf("call failed with %s: %s", t_strerror((int)-r.r), what);
+        t_fail(what, file, line);
+    }
+    return r.r;
+}
+
+void t_fails(dsys_t r, int err, int arg, const char *what, const char *file, int line)
+{
+    dogma_error_record_t e = t_last_error();
+    if (r.r != -err) {
+        t_printf("expected %s, got %s (%ld): %s", t_strerror(err),
+                 r.r < 0 ? t_strerror((int)-r.r) : "success", r.r, what);
+        t_fail(what, file, line);
+    }
+    if (e.code != (uint32_t)err || (arg >= 0 && e.arg != (uint32_t)arg)) {
+        t_printf("error record says %s, argument %u; expected %s, argument %d: %s",
+                 t_strerror((int)e.code), e.arg, t_strerror(err), arg, what);
+        t_fail(what, file, line);
+    }
+}
+
+static const uint8_t *initrd_bytes(uint64_t *out_size)
+{
+    dogma_region_info_t info;
+    OK(DSYS2(DOGMA_SYS_region_info, t_pb64(DOGMA_PB_INITRD), &info));
+    *out_size = t_pb64(DOGMA_PB_ARG);
+    return (const uint8_t *)info.base;
+}
+
+bool t_initrd_find(const char *name, uint64_t *out_offset, uint64_t *out_size)
+{
+    uint64_t size;
+    const uint8_t *tar = initrd_bytes(&size);
+    initrd_file_t f;
+    if (initrd_find(tar, size, name, &f) != INITRD_OK)
+        return false;
+    *out_offset = f.offset;
+    *out_size = f.size;
+    return true;
+}
+
+uint32_t t_spawn(const char *name, const uint32_t *grants, uint32_t ngrants, uint64_t *out_pid)
+{
+    char path[80];
+    uint64_t off, size;
+    t_snprintf(path, sizeof path, "tests/%s", name);
+    if (!t_initrd_find(path, &off, &size)) {
+        t_printf("no %s in the initrd", path);
+        t_exit(1);
+    }
+    dsys_t r = DSYS6(DOGMA_SYS_proc_spawn, t_pb64(DOGMA_PB_INITRD), off, size, grants, ngrants,
+                     name);
+    OK(r);
+    if (out_pid)
+        *out_pid = r.r1;
+    return (uint32_t)r.r;
+}
+
+int64_t t_join(uint32_t proc)
+{
+    dogma_wait_item_t it = {.handle = proc, .want = DOGMA_SIG_EXITED};
+    OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX));
+    dogma_proc_info_t info = t_info(proc);
+    return info.state == DOGMA_PROC_EXITED ? info.exit_status : -1;
+}
+
+dogma_proc_info_t t_info(uint32_t proc)
+{
+    dogma_proc_info_t info;
+    OK(DSYS2(DOGMA_SYS_proc_info, proc, &info));
+    return info;
+}
+
+dogma_proc_info_t t_self(void)
+{
+    dogma_proc_info_t info;
+    OK(DSYS1(DOGMA_SYS_self_info, &info));
+    return info;
+}
+
+uint32_t t_dup(uint32_t h, uint32_t rights) { return (uint32_t)OK(DSYS2(DOGMA_SYS_cap_dup, h, rights)); }
