@@ -273,8 +273,12 @@ void region_protect(region_t *r, size_t off, size_t len, unsigned prot)
     unmap_pages(r, first, n);
 }
 
-void region_share(region_t *r)
+void region_share(region_t *r, bool rw)
 {
+    if (rw) {
+        r->flags |= REGION_SHARED_RW;
+        return;
+    }
     r->flags |= REGION_SHARED;
     unmap_pages(r, 0, r->npages);
 }
@@ -306,6 +310,7 @@ void region_unmap_from(region_t *r, arch_vs_t *vs)
             }
             arch_vs_unmap(vs, r->base + i * PAGE_SIZE);
         }
+        arch_vs_prune(vs, r->base, r->base + r->npages * PAGE_SIZE);
         r->maps[m] = r->maps[--r->nmaps];
         return;
     }

@@ -117,7 +117,8 @@ int64_t sys_region_protect(sys_call_t *c)
     if ((r = sys_range(c, 1, 0, size)) < 0 || (r = sys_range(c, 2, 1, size - c->a[1])) < 0 ||
         (r = sys_range(c, 3, DOGMA_PROT_RW, DOGMA_PROT_NONE)) < 0)
         return r;
-    if (rg->flags & (REGION_CODE | REGION_FIXED))
+    /* Only an exclusive owner marks pages: others may rely on them. */
+    if (rg->flags & (REGION_CODE | REGION_FIXED | REGION_SHARED_RW))
         return sys_fail(c, DOGMA_E_STATE, 0, 0, 0);
     region_protect(rg, c->a[1], c->a[2], (unsigned)c->a[3]);
     return 0;
@@ -126,9 +127,16 @@ int64_t sys_region_protect(sys_call_t *c)
 int64_t sys_region_share(sys_call_t *c)
 {
     region_t *rg = (region_t *)c->h0->obj;
-    region_share(rg);
-    /* A view: holders may duplicate and pass it on, never write it. */
-    c->h0->rights = (c->h0->rights & ~(uint32_t)DOGMA_R_WRITE) | DOGMA_R_DUP | DOGMA_R_TRANSFER;
+    int64_t r;
+    if ((r = sys_range(c, 1, DOGMA_SHARE_VIEW, DOGMA_SHARE_RW)) < 0)
+        return r;
+    if (rg->flags & (REGION_SHARED_RW | REGION_CODE | REGION_FIXED))
+        return sys_fail(c, DOGMA_E_STATE, 0, 0, 0);
+    region_share(rg, c->a[1] == DOGMA_SHARE_RW);
+    /* Holders may now duplicate it and pass it on; a view never writes. */
+    c->h0->rights |= DOGMA_R_DUP | DOGMA_R_TRANSFER;
+    if (c->a[1] == DOGMA_SHARE_VIEW)
+        c->h0->rights &= ~(uint32_t)DOGMA_R_WRITE;
     return 0;
 }
 
@@ -137,8 +145,9 @@ int64_t sys_region_share(sys_call_t *c)
 int64_t sys_cap_dup(sys_call_t *c)
 {
     kobj_t *o = c->h0->obj;
-    if (cap_kind_of(o) == DOGMA_CAP_REGION)
-        return sys_fail(c, DOGMA_E_WRONG_KIND, 0, DOGMA_CAP_VIEW, DOGMA_CAP_REGION);
+    /* An exclusive region has one holder: it moves, it is not copied. */
+    if (cap_kind_of(o) == DOGMA_CAP_REGION && !(((region_t *)o)->flags & REGION_SHARED_RW))
+        return sys_fail(c, DOGMA_E_STATE, 0, 0, 0);
     if (c->a[1] & ~(uint64_t)c->h0->rights)
         return sys_fail(c, DOGMA_E_RIGHTS, 1, 0, c->h0->rights);
     kobj_retain(o);

@@ -119,7 +119,7 @@ int64_t sys_proc_map_code(sys_call_t *c)
     if ((r = sys_handle(c, 1, DOGMA_CAP_REGION, DOGMA_R_WRITE, &cs)) < 0)
         return r;
     region_t *code = (region_t *)cs->obj;
-    if (code->flags & (REGION_FIXED | REGION_STACK | REGION_PB))
+    if (code->flags & (REGION_FIXED | REGION_STACK | REGION_PB | REGION_SHARED_RW))
         return sys_fail(c, DOGMA_E_STATE, 1, 0, 0);
     if ((r = sys_range(c, 2, 0, code->npages * PAGE_SIZE - 1)) < 0)
         return r;

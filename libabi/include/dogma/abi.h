@@ -118,8 +118,9 @@ typedef enum {
     X(11, region_info, 2, DOGMA_CAP_MEMORY, 0)                                   \
     /* (region, offset, length, DOGMA_PROT_*) -> 0 */                          \
     X(12, region_protect, 4, DOGMA_CAP_REGION, DOGMA_R_WRITE)                    \
-    /* (region) -> 0: the region becomes a read-only view for good */          \
-    X(13, region_share, 1, DOGMA_CAP_REGION, DOGMA_R_WRITE)                      \
+    /* (region, DOGMA_SHARE_*) -> 0: the region becomes a read-only view,    \
+       or a shared read-write region, for good */                              \
+    X(13, region_share, 2, DOGMA_CAP_REGION, DOGMA_R_WRITE)                      \
     /* (handle, rights) -> a new handle with those rights (a subset) */        \
     X(20, cap_dup, 2, DOGMA_CAP_ANY, DOGMA_R_DUP)                                \
     /* (handle) -> 0 */                                                         \
@@ -203,6 +204,10 @@ enum {
 #define DOGMA_PROT_RW   0 /* read-write (the default) */
 #define DOGMA_PROT_RO   1 /* read-only */
 #define DOGMA_PROT_NONE 2 /* neither: a touch is a fault */
+
+/* region_share: what the region becomes. */
+#define DOGMA_SHARE_VIEW 0 /* read-only for every holder, the owner included */
+#define DOGMA_SHARE_RW   1 /* read-write for every holder (lock words, rings) */
 
 /* wait: what each item waits for (want) and what was true (got). */
 #define DOGMA_SIG_READABLE  0x01 /* channel: a message is queued */

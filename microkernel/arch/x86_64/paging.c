@@ -381,6 +381,51 @@ paddr_t arch_vs_lookup(arch_vs_t *vs, vaddr_t va)
 
 size_t arch_vs_table_frames(const arch_vs_t *vs) { return vs->table_frames; }
 
+static bool table_empty(const uint64_t *t)
+{
+    for (int i = 0; i < 512; i++)
+        if (t[i])
+            return false;
+    return true;
+}
+
+/* Frees the table under *e (level l: 1 = a page table) if it is empty,
+ * after pruning its children that overlap [lo, hi). */
+static void prune(arch_vs_t *vs, uint64_t *e, int level, vaddr_t base, vaddr_t lo, vaddr_t hi)
+{
+    if (!(*e & PTE_P) || (*e & PTE_PS))
+        return;
+    uint64_t *t = arch_phys_to_virt(*e & PTE_ADDR);
+    if (level > 1) {
+        vaddr_t span = (vaddr_t)1 << (12 + 9 * (level - 1));
+        for (int i = 0; i < 512; i++) {
+            vaddr_t b = base + (vaddr_t)i * span;
+            if (b + span > lo && b < hi)
+                prune(vs, &t[i], level - 1, b, lo, hi);
+        }
+    }
+    if (!table_empty(t))
+        return;
+    paddr_t f = *e & PTE_ADDR;
+    *e = 0;
+    pmm_free(pt_pmm, f);
+    if (vs != &global_vs)
+        vs->table_frames--;
+}
+
+void arch_vs_prune(arch_vs_t *vs, vaddr_t lo, vaddr_t hi)
+{
+    if (hi > LOWER_HALF_END)
+        hi = LOWER_HALF_END;
+    vaddr_t span = (vaddr_t)1 << 39;
+    for (unsigned i = pt_index(lo, 3); i < 256 && (vaddr_t)i * span < hi; i++)
+        prune(vs, &vs->root[i], 3, (vaddr_t)i * span, lo, hi);
+    /* The tables were reachable only through entries now zero; a stale
+     * walk cached in the TLB's paging-structure caches must go too. */
+    if (vs == active_vs)
+        write_cr3(vs->root_phys);
+}
+
 void arch_vs_activate(arch_vs_t *vs)
 {
     if (vs == active_vs)

@@ -130,6 +130,8 @@ void arch_vs_destroy(arch_vs_t *vs);
 bool arch_vs_map(arch_vs_t *vs, vaddr_t va, paddr_t pa, unsigned flags);
 /* Unmaps one page; the frame it mapped, or 0. */
 paddr_t arch_vs_unmap(arch_vs_t *vs, vaddr_t va);
+/* Frees the lower-half tables left empty in [lo, hi). */
+void arch_vs_prune(arch_vs_t *vs, vaddr_t lo, vaddr_t hi);
 /* The frame mapped at va, or 0. */
 paddr_t arch_vs_lookup(arch_vs_t *vs, vaddr_t va);
 /* Frames this table uses for itself (accounting). */

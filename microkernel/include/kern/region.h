@@ -4,7 +4,9 @@
  *
  * A region is exclusively owned (read-write for its one holder) until it
  * is shared, after which it is a read-only view for every holder, the
- * former owner included, for good. An owner may mark ranges of its pages
+ * former owner included, for good; or, where the owner asks for it, a
+ * shared read-write region, which is how processes share lock words and
+ * rings (an extension of DESIGN.md section 4, spec/abi.md says why). An owner may mark ranges of its pages
  * read-only or non-readable. A code region (made by proc_map_code) is
  * read-execute and never writable again. Stacklets and process blocks are
  * regions the kernel keeps for a process rather than handles it holds.
@@ -31,6 +33,7 @@ enum {
     REGION_STACK = 1 << 2,  /* a stacklet: its first page is a guard */
     REGION_PB = 1 << 3,     /* a process block: read-only to its process */
     REGION_FIXED = 1 << 4,  /* frames not the region's (initrd, physical) */
+    REGION_SHARED_RW = 1 << 5, /* shared read-write: handles may be duplicated */
 };
 
 /* Page entries: the frame's address | protection bits. */
@@ -81,7 +84,8 @@ paddr_t region_frame(region_t *r, vaddr_t addr, bool alloc);
 /* Per-page protection, in bytes from the region's start. */
 void region_protect(region_t *r, size_t off, size_t len, unsigned prot);
 unsigned region_page_prot(const region_t *r, size_t page);
-void region_share(region_t *r);
+/* rw: shared read-write (pages stay as they are); else a read-only view. */
+void region_share(region_t *r, bool rw);
 void region_make_code(region_t *r);
 /* Drops r's pages from one page table (a holder's last handle went). */
 void region_unmap_from(region_t *r, arch_vs_t *vs);

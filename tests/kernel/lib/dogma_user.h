@@ -79,6 +79,21 @@ dogma_proc_info_t t_self(void);
 /* A handle for another process: a duplicate with the given rights. */
 uint32_t t_dup(uint32_t h, uint32_t rights);
 
+/* Verified processes: code blobs (lib/vcode.S) and a helper that copies
+ * one into a fresh code region and starts it with proc_map_code, granting
+ * the handles given; the process handle. */
+#define VCODE(name) extern const uint8_t vc_##name[], vc_##name##_end[]
+VCODE(exit42);
+VCODE(coop);
+VCODE(spin);
+VCODE(trap);
+VCODE(pb);
+VCODE(selfwrite);
+uint32_t t_map_code(const uint8_t *start, const uint8_t *end, uint64_t arg, const uint32_t *grants,
+                    uint32_t ngrants, const char *name, uint64_t *out_pid);
+#define T_MAP_CODE(blob, arg, grants, n, name, pid) \
+    t_map_code(vc_##blob, vc_##blob##_end, (arg), (grants), (n), (name), (pid))
+
 /* Small helpers the freestanding build lacks. */
 void *memcpy(void *restrict d, const void *restrict s, size_t n);
 void *memset(void *d, int c, size_t n);

@@ -8,6 +8,9 @@
 
 const volatile uint8_t *t_pb;
 
+/* lib/vcode.S's numbers (the assembler cannot see abi.h's enum). */
+_Static_assert(DOGMA_SYS_exit == 1 && DOGMA_SYS_yield == 2, "vcode.S's SYS_EXIT, SYS_YIELD");
+
 void _start(uint64_t pb);
 void _start(uint64_t pb)
 {
@@ -154,3 +157,25 @@ dogma_proc_info_t t_self(void)
 }
 
 uint32_t t_dup(uint32_t h, uint32_t rights) { return (uint32_t)OK(DSYS2(DOGMA_SYS_cap_dup, h, rights)); }
+
+uint32_t t_map_code(const uint8_t *start, const uint8_t *end, uint64_t arg, const uint32_t *grants,
+                    uint32_t ngrants, const char *name, uint64_t *out_pid)
+{
+    size_t n = (size_t)(end - start);
+    dsys_t r = DSYS2(DOGMA_SYS_region_create, n, 0);
+    uint32_t code = (uint32_t)OK(r);
+    memcpy((void *)r.r1, start, n);
+    static dogma_map_code_t d; /* static: the kernel copies it in */
+    memset(&d, 0, sizeof d);
+    d.grants = (uint64_t)grants;
+    d.ngrants = ngrants;
+    d.arg = arg;
+    size_t k = 0;
+    for (; name && name[k] && k < sizeof d.name - 1; k++)
+        d.name[k] = name[k];
+    dsys_t m = DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d);
+    OK(m);
+    if (out_pid)
+        *out_pid = m.r1;
+    return (uint32_t)m.r;
+}
