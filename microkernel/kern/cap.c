@@ -90,6 +90,18 @@ uint32_t cap_insert(proc_t *p, kobj_t *o, uint32_t rights)
     return 0;
 }
 
+bool cap_put_slot(proc_t *p, uint32_t index, uint32_t gen, kobj_t *o, uint32_t rights)
+{
+    cap_table_t *t = &p->caps;
+    while (index >= t->nslots)
+        if (!table_grow(t))
+            return false;
+    KASSERT(!t->slots[index].obj);
+    t->slots[index] = (cap_slot_t){o, rights, gen};
+    t->used++;
+    return true;
+}
+
 cap_slot_t *cap_lookup(proc_t *p, uint32_t handle)
 {
     uint32_t i = DOGMA_HANDLE_SLOT(handle);

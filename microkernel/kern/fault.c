@@ -42,14 +42,14 @@ static bool run_handler(proc_t *p, arch_uctx_t *u, const dogma_fault_info_t *inf
     if (!p->fault_entry || p->in_fault)
         return false;
     stacklet_t *mark = p->stack;
-    stacklet_t *s = stk_grow(p, p->fault_stack);
+    stacklet_t *s = stk_grow(p, p->fault_stack, arch_uctx_sp(u));
     if (!s)
         return false;
     uint64_t top = stk_top(s);
     uint64_t at = ALIGN_DOWN(top - sizeof *info, 16);
     paddr_t f = region_frame(s->region, ALIGN_DOWN(at, PAGE_SIZE), true);
     if (!f) {
-        stk_shrink(p);
+        stk_shrink(p, NULL);
         return false;
     }
     memcpy((uint8_t *)arch_phys_to_virt(f) + (at & (PAGE_SIZE - 1)), info, sizeof *info);
@@ -125,7 +125,7 @@ int64_t sys_fault_return(sys_call_t *c)
         log_info("fault", "pid %lu (%s): its fault handler asked for teardown", p->pid, p->name);
         proc_end(p, PROC_TORN_DOWN, -1, p->fault_kind);
     }
-    while (p->stack != p->fault_mark && stk_shrink(p))
+    while (p->stack != p->fault_mark && stk_shrink(p, NULL))
         ;
     *arch_kstack_uctx(&p->kstack) = p->fault_uctx;
     arch_fpu_restore(p->fault_fpu);

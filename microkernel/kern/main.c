@@ -20,6 +20,7 @@
 #include <kern/mb2.h>
 #include <kern/memmap.h>
 #include <kern/pmm.h>
+#include <kern/region.h>
 #include <kern/sched.h>
 #include <kern/string.h>
 #include <kern/vrange.h>
@@ -199,6 +200,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     apply_cmdline();
     memory_init(mbi_phys);
 
+    region_init();
     sched_init();
     arch_timer_init(timer_rate());
     arch_irq_enable();

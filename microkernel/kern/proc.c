@@ -92,7 +92,8 @@ proc_t *proc_create(unsigned kind, const char *name, uint64_t parent_pid, size_t
     p->fpu = kmalloc(ARCH_FPU_SIZE);
     p->vs = kind == DOGMA_PROC_ISOLATED ? arch_vs_create() : arch_vs_global();
     if (!p->fpu || !p->vs || !make_kstack(p) || !make_pb(p) ||
-        !stk_grow(p, stack_bytes ? stack_bytes : STACKLET_DEFAULT)) {
+        (stack_bytes != PROC_NO_STACK &&
+         !stk_grow(p, stack_bytes ? stack_bytes : STACKLET_DEFAULT, 0))) {
         unmake(p);
         return NULL;
     }

@@ -22,6 +22,24 @@
 #include <kern/vrange.h>
 
 static region_t **sorted;
+/* Per frame, how many regions beyond the first reference it (copy-on-write
+ * sharing after a fork); indexed by frame number. */
+static uint16_t *frame_extra;
+static size_t frame_count;
+
+void region_init(void)
+{
+    frame_count = kpmm.nframes;
+    frame_extra = kzalloc(frame_count * sizeof *frame_extra);
+    if (!frame_extra)
+        kpanic("region: no memory for %zu frame sharing counts", frame_count);
+}
+
+static uint16_t *extra_of(paddr_t f)
+{
+    KASSERT(f / PAGE_SIZE < frame_count);
+    return &frame_extra[f / PAGE_SIZE];
+}
 static size_t nsorted, capsorted;
 
 size_t region_count(void) { return nsorted; }
@@ -188,7 +206,7 @@ paddr_t region_frame(region_t *r, vaddr_t addr, bool alloc)
     uint64_t *e = rpage(r, (addr - r->base) / PAGE_SIZE, alloc);
     if (!e)
         return 0;
-    if (!(*e & ~(uint64_t)(PAGE_SIZE - 1)) && alloc) {
+    if (!(*e & ~(uint64_t)RPAGE_FLAGS) && alloc) {
         paddr_t f = pmm_alloc(&kpmm);
         if (!f)
             return 0;
@@ -197,7 +215,7 @@ paddr_t region_frame(region_t *r, vaddr_t addr, bool alloc)
         r->resident++;
         charge(r, 1);
     }
-    return *e & ~(uint64_t)(PAGE_SIZE - 1);
+    return *e & ~(uint64_t)RPAGE_FLAGS;
 }
 
 unsigned region_page_prot(const region_t *r, size_t page)
@@ -244,9 +262,13 @@ rfault_t region_fault(region_t *r, struct proc *p, vaddr_t addr, bool write, boo
     if (exec && !code)
         return RFAULT_UNMAPPED;
     vaddr_t va = r->base + page * PAGE_SIZE;
-    paddr_t f = region_frame(r, va, true);
+    paddr_t f = write ? region_frame_w(r, va) : region_frame(r, va, true);
     if (!f || !note_map(r, p->vs))
         return RFAULT_NO_MEMORY;
+    /* A page still shared copy-on-write is mapped read-only: its first
+     * write faults again and copies it. */
+    if (*e & RPAGE_COW)
+        writable = false;
     unsigned flags = (writable ? ARCH_MAP_WRITE : 0) | (code ? ARCH_MAP_EXEC : 0);
     if (!arch_vs_map(p->vs, va, f, flags))
         return RFAULT_NO_MEMORY;
@@ -288,7 +310,7 @@ void region_make_code(region_t *r)
     /* Pages never written hold int3: a jump into them traps at once. */
     for (size_t i = 0; i < r->npages; i++) {
         uint64_t *e = rpage(r, i, false);
-        if (!e || !(*e & ~(uint64_t)(PAGE_SIZE - 1))) {
+        if (!e || !(*e & ~(uint64_t)RPAGE_FLAGS)) {
             paddr_t f = region_frame(r, r->base + i * PAGE_SIZE, true);
             if (f)
                 memset(arch_phys_to_virt(f), 0xcc, PAGE_SIZE);
@@ -325,11 +347,14 @@ void region_destroy(region_t *r)
         if (!leaf)
             continue;
         for (size_t i = 0; i < RPAGE_LEAF; i++) {
-            paddr_t f = leaf[i] & ~(uint64_t)(PAGE_SIZE - 1);
-            if (f && !(r->flags & REGION_FIXED)) {
+            paddr_t f = leaf[i] & ~(uint64_t)RPAGE_FLAGS;
+            if (!f || (r->flags & REGION_FIXED))
+                continue;
+            charge(r, -1);
+            if ((leaf[i] & RPAGE_COW) && *extra_of(f))
+                (*extra_of(f))--; /* another region still has it */
+            else
                 pmm_free(&kpmm, f);
-                charge(r, -1);
-            }
         }
         kfree(leaf);
     }
@@ -371,4 +396,60 @@ void region_set_exec(region_t *r, size_t off, size_t len)
             *e |= RPAGE_EXEC;
     }
     unmap_pages(r, off / PAGE_SIZE, len / PAGE_SIZE);
+}
+
+paddr_t region_frame_w(region_t *r, vaddr_t addr)
+{
+    paddr_t f = region_frame(r, addr, true);
+    uint64_t *e = rpage(r, (addr - r->base) / PAGE_SIZE, false);
+    if (!f || !(*e & RPAGE_COW))
+        return f;
+    if (*extra_of(f) == 0) {
+        *e &= ~(uint64_t)RPAGE_COW; /* the other sharers are gone: it is ours */
+        return f;
+    }
+    paddr_t n = pmm_alloc(&kpmm);
+    if (!n)
+        return 0;
+    memcpy(arch_phys_to_virt(n), arch_phys_to_virt(f), PAGE_SIZE);
+    (*extra_of(f))--;
+    *e = n | (*e & RPAGE_FLAGS & ~(uint64_t)RPAGE_COW);
+    /* Tables may still map the shared frame read-only: drop them. */
+    unmap_pages(r, (addr - r->base) / PAGE_SIZE, 1);
+    return n;
+}
+
+region_t *region_cow_copy(region_t *r, struct proc *owner)
+{
+    region_t *c = region_create(owner, r->npages, r->flags & (REGION_STACK | REGION_PB));
+    if (!c)
+        return NULL;
+    for (size_t l = 0; l < nleaves(r->npages); l++) {
+        uint64_t *leaf = r->leaves[l];
+        if (!leaf)
+            continue;
+        c->leaves[l] = kzalloc(RPAGE_LEAF * sizeof *leaf);
+        if (!c->leaves[l]) {
+            kobj_release(&c->obj);
+            return NULL;
+        }
+        for (size_t i = 0; i < RPAGE_LEAF; i++) {
+            paddr_t f = leaf[i] & ~(uint64_t)RPAGE_FLAGS;
+            if (f && *extra_of(f) == UINT16_MAX) {
+                kobj_release(&c->obj);
+                return NULL;
+            }
+            if (f) {
+                (*extra_of(f))++;
+                leaf[i] |= RPAGE_COW;
+                c->resident++;
+                charge(c, 1);
+            }
+            c->leaves[l][i] = leaf[i];
+        }
+    }
+    /* The original's pages are mapped writable: from now on its writes
+     * must fault and copy. */
+    unmap_pages(r, 0, r->npages);
+    return c;
 }

@@ -13,6 +13,7 @@
 #include <kern/log.h>
 #include <kern/proc.h>
 #include <kern/sched.h>
+#include <kern/stacklet.h>
 #include <kern/string.h>
 
 static proc_t idle;
@@ -251,7 +252,7 @@ static void slice_over(proc_t *p, uint64_t tick)
     if (p->kind == DOGMA_PROC_VERIFIED && !p->flagged) {
         p->flagged = true;
         p->grace_end = tick + SCHED_GRACE_TICKS;
-        p->saved_limit = *(volatile uint64_t *)(p->pbk + DOGMA_PB_STACK_LIMIT);
+        p->saved_limit = p->stack ? stk_limit(p->stack) : UINT64_MAX;
         proc_pb_write64(p, DOGMA_PB_STACK_LIMIT, UINT64_MAX);
         proc_pb_write32(p, DOGMA_PB_PREEMPT, 1);
         return;

@@ -31,7 +31,7 @@ static void stk_free(stacklet_t *s)
     kfree(s);
 }
 
-stacklet_t *stk_grow(proc_t *p, size_t bytes)
+stacklet_t *stk_grow(proc_t *p, size_t bytes, uint64_t saved_sp)
 {
     size_t usable = ALIGN_UP(MAX(bytes + STACK_RED, STACKLET_MIN), PAGE_SIZE);
     if (bytes > STACKLET_MAX)
@@ -54,17 +54,20 @@ stacklet_t *stk_grow(proc_t *p, size_t bytes)
         p->stacklets_made++;
     }
     p->stack_total += s->usable;
+    s->saved_sp = saved_sp;
     s->prev = p->stack;
     p->stack = s;
     stk_publish(p);
     return s;
 }
 
-bool stk_shrink(proc_t *p)
+bool stk_shrink(proc_t *p, uint64_t *out_sp)
 {
     stacklet_t *s = p->stack;
     if (!s || !s->prev)
         return false;
+    if (out_sp)
+        *out_sp = s->saved_sp;
     p->stack = s->prev;
     p->stack_total -= s->usable;
     s->prev = NULL;

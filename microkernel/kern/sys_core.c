@@ -213,7 +213,7 @@ int64_t sys_stack_grow(sys_call_t *c)
     int64_t r;
     if ((r = sys_range(c, 0, 1, STACKLET_MAX)) < 0)
         return r;
-    stacklet_t *s = stk_grow(c->p, c->a[0]);
+    stacklet_t *s = stk_grow(c->p, c->a[0], arch_uctx_sp(arch_kstack_uctx(&c->p->kstack)));
     if (!s)
         return sys_fail(c, DOGMA_E_NO_MEMORY, 0, 1, STACK_TOTAL_MAX - c->p->stack_total);
     c->r1 = stk_limit(s);
@@ -222,7 +222,7 @@ int64_t sys_stack_grow(sys_call_t *c)
 
 int64_t sys_stack_shrink(sys_call_t *c)
 {
-    if (!stk_shrink(c->p))
+    if (!stk_shrink(c->p, &c->r1))
         return sys_fail(c, DOGMA_E_STATE, ARG_NONE, 0, 0);
     return (int64_t)stk_limit(c->p->stack);
 }

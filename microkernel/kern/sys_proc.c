@@ -210,10 +210,3 @@ int64_t sys_self_info(sys_call_t *c)
     dogma_err_t e = uaccess_copy_out(c->p, uptr(c->a[0]), &info, sizeof info);
     return e ? sys_uerr(c, e, 0) : 0;
 }
-
-int64_t sys_fork(sys_call_t *c)
-{
-    log_warn("proc", "pid %lu: fork is not built yet (copy-on-write fork: issue 5, next step)",
-             c->p->pid);
-    return sys_fail(c, DOGMA_E_NOT_IMPLEMENTED, ARG_NONE, 0, 0);
-}

@@ -30,7 +30,7 @@ static dogma_err_t user_page(proc_t *p, vaddr_t va, bool write, paddr_t *out)
     if (write && (prot != DOGMA_PROT_RW ||
                   (r->flags & (REGION_SHARED | REGION_CODE | REGION_PB))))
         return DOGMA_E_BAD_ADDRESS;
-    paddr_t f = region_frame(r, va, true);
+    paddr_t f = write ? region_frame_w(r, va) : region_frame(r, va, true);
     if (!f)
         return DOGMA_E_NO_MEMORY;
     *out = f;

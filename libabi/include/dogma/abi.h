@@ -167,11 +167,13 @@ typedef enum {
     X(55, proc_info, 2, DOGMA_CAP_PROCESS, DOGMA_R_MONITOR)                      \
     /* (out dogma_proc_info_t *) -> 0: the caller's own */                     \
     X(56, self_info, 1, DOGMA_CAP_NONE, 0)                                       \
-    /* () -> the child's process handle in the parent, 0 in the child */       \
+    /* () -> the child's process handle in the parent, rdx its pid; 0 in the  \
+       child, rdx the child's process block */                                 \
     X(57, fork, 0, DOGMA_CAP_NONE, 0)                                            \
     /* (bytes) -> the new stacklet's top; rdx the new stack limit */           \
     X(60, stack_grow, 1, DOGMA_CAP_NONE, 0)                                      \
-    /* () -> the stack limit now in force again */                             \
+    /* () -> the stack limit now in force again; rdx the rsp the caller had  \
+       when it grew the stacklet just unlinked */                              \
     X(61, stack_shrink, 0, DOGMA_CAP_NONE, 0)                                    \
     /* (entry, stack bytes, argument) -> 0; entry 0 removes the handler */     \
     X(65, fault_handler, 3, DOGMA_CAP_NONE, 0)                                   \

@@ -86,6 +86,7 @@ void arch_uctx_set_result(arch_uctx_t *u, uint64_t r0, uint64_t r1)
 uint64_t arch_uctx_ip(const arch_uctx_t *u) { return ctf_of(u)->rip; }
 uint64_t arch_uctx_sp(const arch_uctx_t *u) { return ctf_of(u)->rsp; }
 uint64_t arch_uctx_syscall_number(const arch_uctx_t *u) { return ctf_of(u)->rax; }
+uint64_t arch_uctx_fp(const arch_uctx_t *u) { return ctf_of(u)->rbp; }
 
 uint64_t arch_uctx_arg(const arch_uctx_t *u, unsigned i)
 {

@@ -157,6 +157,8 @@ uint64_t arch_uctx_ip(const arch_uctx_t *u);
 uint64_t arch_uctx_sp(const arch_uctx_t *u);
 uint64_t arch_uctx_arg(const arch_uctx_t *u, unsigned i); /* system-call argument i */
 uint64_t arch_uctx_syscall_number(const arch_uctx_t *u);
+/* The frame pointer (rbp), head of the chain of [saved fp, return ip]. */
+uint64_t arch_uctx_fp(const arch_uctx_t *u);
 /* Adds delta to every register whose value lies in [lo, hi) (fork). */
 void arch_uctx_relocate(arch_uctx_t *u, vaddr_t lo, vaddr_t hi, int64_t delta);
 

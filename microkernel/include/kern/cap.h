@@ -48,6 +48,9 @@ unsigned cap_kind_of(const kobj_t *o);
 /* Adds a handle (taking over one reference the caller holds). 0 when the
  * table is full or the heap is out. */
 uint32_t cap_insert(struct proc *p, kobj_t *o, uint32_t rights);
+/* Puts o in slot index of p's table with the given generation, so that
+ * p sees the same handle number (fork). false when out of memory. */
+bool cap_put_slot(struct proc *p, uint32_t index, uint32_t gen, kobj_t *o, uint32_t rights);
 /* The slot for a live handle, or NULL. */
 cap_slot_t *cap_lookup(struct proc *p, uint32_t handle);
 /* Takes a live handle out of the table; the reference goes to the caller

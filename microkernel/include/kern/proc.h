@@ -119,6 +119,7 @@ extern uint64_t proc_live; /* processes not yet exited */
  * process block, capability table, first stacklet of stack_bytes. NULL
  * (and nothing kept) when memory runs out. */
 proc_t *proc_create(unsigned kind, const char *name, uint64_t parent_pid, size_t stack_bytes);
+#define PROC_NO_STACK SIZE_MAX /* proc_create: no first stacklet (fork) */
 /* Sets where it starts and makes it runnable. */
 void proc_start(proc_t *p, vaddr_t entry, uint64_t arg0, uint64_t arg1);
 /* Ends p (the current process or another): every handle disposed, every

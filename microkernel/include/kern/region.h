@@ -39,6 +39,8 @@ enum {
 /* Page entries: the frame's address | protection bits. */
 #define RPAGE_PROT_MASK 0x3   /* DOGMA_PROT_* */
 #define RPAGE_EXEC 0x4        /* an isolated process's code page */
+#define RPAGE_COW 0x8         /* the frame may be shared: copy before writing */
+#define RPAGE_FLAGS 0xfff
 #define RPAGE_LEAF 512        /* entries per leaf array */
 
 typedef struct region {
@@ -52,6 +54,9 @@ typedef struct region {
     uint32_t nmaps, capmaps;
     size_t resident;    /* pages with a frame */
 } region_t;
+
+/* Sets up the frames' sharing counts (at boot, after the heap). */
+void region_init(void);
 
 /* A new region of npages, frames on demand, charged to owner. */
 region_t *region_create(struct proc *owner, size_t npages, unsigned flags);
@@ -81,6 +86,12 @@ rfault_t region_fault(region_t *r, struct proc *p, vaddr_t addr, bool write, boo
 /* The frame behind the page at addr, allocated (zero) if need be; 0 when
  * out of memory. For the kernel's own copies. Breaks no sharing. */
 paddr_t region_frame(region_t *r, vaddr_t addr, bool alloc);
+/* The frame behind the page at addr, made private and writable first if
+ * it was shared copy-on-write; 0 when out of memory. */
+paddr_t region_frame_w(region_t *r, vaddr_t addr);
+/* A copy of r at a new address, sharing every frame copy-on-write (fork);
+ * NULL when out of memory. */
+region_t *region_cow_copy(region_t *r, struct proc *owner);
 /* Per-page protection, in bytes from the region's start. */
 void region_protect(region_t *r, size_t off, size_t len, unsigned prot);
 unsigned region_page_prot(const region_t *r, size_t page);

@@ -26,15 +26,16 @@ typedef struct stacklet {
     struct region *region;
     size_t usable;         /* bytes above the guard page */
     struct stacklet *prev; /* the caller's stacklet */
+    uint64_t saved_sp;     /* the caller's rsp when it grew: shrink returns it */
 } stacklet_t;
 
 /* Links a stacklet of at least bytes usable (from the spare if it is big
  * enough) and makes it current; NULL when out of memory or past the
  * process's total. */
-stacklet_t *stk_grow(proc_t *p, size_t bytes);
+stacklet_t *stk_grow(proc_t *p, size_t bytes, uint64_t saved_sp);
 /* Unlinks the current stacklet (keeping it as the spare); false when it is
- * the first. */
-bool stk_shrink(proc_t *p);
+ * the first. The rsp recorded when it was linked goes to *out_sp. */
+bool stk_shrink(proc_t *p, uint64_t *out_sp);
 /* The limit, base and top in the process block, from the current one. */
 void stk_publish(proc_t *p);
 uint64_t stk_top(const stacklet_t *s);

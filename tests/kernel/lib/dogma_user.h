@@ -89,8 +89,13 @@ VCODE(spin);
 VCODE(trap);
 VCODE(pb);
 VCODE(selfwrite);
+VCODE(fork);
 uint32_t t_map_code(const uint8_t *start, const uint8_t *end, uint64_t arg, const uint32_t *grants,
                     uint32_t ngrants, const char *name, uint64_t *out_pid);
+/* The same with the process block's environment words 0x10.. set. */
+uint32_t t_map_code_env(const uint8_t *start, const uint8_t *end, uint64_t arg,
+                        const uint32_t *grants, uint32_t ngrants, const char *name,
+                        uint64_t *out_pid, const uint64_t env[30]);
 #define T_MAP_CODE(blob, arg, grants, n, name, pid) \
     t_map_code(vc_##blob, vc_##blob##_end, (arg), (grants), (n), (name), (pid))
 

@@ -9,7 +9,13 @@
 const volatile uint8_t *t_pb;
 
 /* lib/vcode.S's numbers (the assembler cannot see abi.h's enum). */
-_Static_assert(DOGMA_SYS_exit == 1 && DOGMA_SYS_yield == 2, "vcode.S's SYS_EXIT, SYS_YIELD");
+_Static_assert(DOGMA_SYS_exit == 1 && DOGMA_SYS_yield == 2 && DOGMA_SYS_wait == 40 &&
+                   DOGMA_SYS_proc_info == 55 && DOGMA_SYS_fork == 57,
+               "vcode.S's SYS_* numbers");
+_Static_assert(__builtin_offsetof(dogma_proc_info_t, state) == 20 &&
+                   __builtin_offsetof(dogma_proc_info_t, exit_status) == 24 &&
+                   sizeof(dogma_proc_info_t) <= 256,
+               "vcode.S's view of dogma_proc_info_t");
 
 void _start(uint64_t pb);
 void _start(uint64_t pb)
@@ -161,6 +167,13 @@ uint32_t t_dup(uint32_t h, uint32_t rights) { return (uint32_t)OK(DSYS2(DOGMA_SY
 uint32_t t_map_code(const uint8_t *start, const uint8_t *end, uint64_t arg, const uint32_t *grants,
                     uint32_t ngrants, const char *name, uint64_t *out_pid)
 {
+    return t_map_code_env(start, end, arg, grants, ngrants, name, out_pid, NULL);
+}
+
+uint32_t t_map_code_env(const uint8_t *start, const uint8_t *end, uint64_t arg,
+                        const uint32_t *grants, uint32_t ngrants, const char *name,
+                        uint64_t *out_pid, const uint64_t env[30])
+{
     size_t n = (size_t)(end - start);
     dsys_t r = DSYS2(DOGMA_SYS_region_create, n, 0);
     uint32_t code = (uint32_t)OK(r);
@@ -170,6 +183,8 @@ uint32_t t_map_code(const uint8_t *start, const uint8_t *end, uint64_t arg, cons
     d.grants = (uint64_t)grants;
     d.ngrants = ngrants;
     d.arg = arg;
+    if (env)
+        memcpy(d.env, env, sizeof d.env);
     size_t k = 0;
     for (; name && name[k] && k < sizeof d.name - 1; k++)
         d.name[k] = name[k];

@@ -14,6 +14,10 @@
 /* abi.h numbers its calls in a C enum; user.c checks these against it. */
 #define SYS_EXIT 1
 #define SYS_YIELD 2
+#define SYS_WAIT 40
+#define SYS_PROC_INFO 55
+#define SYS_FORK 57
+#define ENV_MEM_BASE 0x18 /* the environment word holding the data base */
 
     .text
 
@@ -106,5 +110,103 @@ vc_selfwrite:
     syscall
     ud2
 vc_selfwrite_end:
+
+/* fork: the data region's base is the environment word at 0x18 (as
+ * translated code's memory base is). Writes 1 there, then forks one frame
+ * down (so the frame-pointer chain has a link to rewrite). Back in the
+ * outer frame each side checks that rbp lies on its own stacklet (from its
+ * own process block). The child checks it still sees 1, writes 3 and exits
+ * 7. The parent writes 2, waits for the child, checks it exited 7 and that
+ * its own word is still 2, and exits 0; any failed check exits with a
+ * code naming it (11-16 parent, 1-3 child). */
+    .global vc_fork, vc_fork_end
+vc_fork:
+    pushq %rbp
+    movq %rsp, %rbp
+    callq 1f
+    /* The outer frame: r15 = own block, rax = the fork result. */
+    cmpq DOGMA_PB_STACK_BASE(%r15), %rbp
+    jb 90f
+    cmpq DOGMA_PB_STACK_TOP(%r15), %rbp
+    jae 90f
+    movq ENV_MEM_BASE(%r15), %r14
+    testq %rax, %rax
+    jnz 20f
+    /* The child. */
+    movl $1, %edi
+    cmpl $1, (%r14)
+    jne 99f
+    movl $3, (%r14)
+    movl $7, %edi
+    jmp 99f
+20: /* The parent: rax = the child's handle. */
+    movl $2, (%r14)
+    pushq %r15
+    pushq %rax                    /* [rsp] handle, [rsp+8] r15 */
+    subq $16, %rsp                /* a dogma_wait_item_t */
+    movl %eax, (%rsp)
+    movl $DOGMA_SIG_EXITED, 4(%rsp)
+    movq $0, 8(%rsp)
+    movq %rsp, %rdi
+    movl $1, %esi
+    movq $-1, %rdx
+    movl $SYS_WAIT, %eax
+    syscall
+    movl $11, %edi
+    testq %rax, %rax
+    jnz 99f
+    subq $256, %rsp               /* a dogma_proc_info_t */
+    movl 256+16(%rsp), %edi       /* the handle */
+    movq %rsp, %rsi
+    movl $SYS_PROC_INFO, %eax
+    syscall
+    movl $12, %edi
+    testq %rax, %rax
+    jnz 99f
+    movl $13, %edi
+    cmpl $DOGMA_PROC_EXITED, 20(%rsp)
+    jne 99f
+    movl $14, %edi
+    cmpq $7, 24(%rsp)
+    jne 99f
+    movq 256+24(%rsp), %r15
+    movq ENV_MEM_BASE(%r15), %r14
+    movl $15, %edi
+    cmpl $2, (%r14)
+    jne 99f
+    xorl %edi, %edi
+    jmp 99f
+90: movl $2, %edi                 /* rbp is not on our own stacklet */
+    cmpq $0, %rax
+    jz 99f
+    movl $16, %edi
+99: movl $SYS_EXIT, %eax
+    syscall
+    ud2
+    /* The inner frame: fork here. */
+1:  pushq %rbp
+    movq %rsp, %rbp
+    pushq %r15
+    movq ENV_MEM_BASE(%r15), %r14
+    movl $1, (%r14)
+    movl $SYS_FORK, %eax
+    syscall
+    /* Only rsp survived: rebuild rbp from it, r15 from the saved copy
+     * (parent) or the call's second result (child). */
+    leaq 8(%rsp), %rbp
+    popq %r15
+    testq %rax, %rax
+    jnz 2f
+    movq %rdx, %r15
+2:  testq %rax, %rax
+    js 3f
+    movq %rbp, %rsp
+    popq %rbp
+    retq
+3:  movl $3, %edi
+    movl $SYS_EXIT, %eax
+    syscall
+    ud2
+vc_fork_end:
 
     .section .note.GNU-stack, "", @progbits
