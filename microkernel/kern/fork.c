@@ -212,6 +212,13 @@ int64_t sys_fork(sys_call_t *c)
         ch->fault_fpu = kmalloc(ARCH_FPU_SIZE);
     if (!ch->fault_fpu)
         ch->fault_entry = 0;
+    const move_t *xm = p->xb ? move_of(&mv, p->xb_addr) : NULL;
+    if (p->xb) {
+        ch->xb = xm ? xm->to : p->xb;
+        ch->xb_addr = reloc(&mv, p->xb_addr);
+        kobj_retain(&ch->xb->obj);
+        stk_publish(ch);
+    }
     rewrite_chain(&mv, arch_uctx_fp(u));
     arch_kstack_prepare(&ch->kstack);
     arch_uctx_t *cu = arch_kstack_uctx(&ch->kstack);

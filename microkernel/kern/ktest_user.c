@@ -104,7 +104,7 @@ static proc_t *start_program(const char *name, region_t *initrd, uint64_t tar_si
     proc_pb_write64(p, DOGMA_PB_ARG, tar_size);
     loader_grant(p, loader, DOGMA_R_LOAD | DOGMA_R_TRANSFER | DOGMA_R_DUP);
     loader_grant(p, port, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER | DOGMA_R_DUP);
-    proc_start(p, entry, proc_pb_va(p), 0);
+    proc_start(p, entry, proc_pb_va(p), 0, proc_pb_va(p));
     return p;
 }
 

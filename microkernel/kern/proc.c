@@ -23,16 +23,30 @@ proc_t *proc_list;
 uint64_t proc_live;
 static uint64_t next_pid = 1;
 
+/* The translation block of a verified process gets the preemption flag
+ * and the stack limit too (its first 16 bytes; map_code checked they lie
+ * on one page). The process may write there; the kernel never reads it. */
+static void mirror(proc_t *p, unsigned off, const void *v, size_t n)
+{
+    if (!p->xb || off + n > 16)
+        return;
+    paddr_t f = region_frame_w(p->xb, ALIGN_DOWN(p->xb_addr, PAGE_SIZE));
+    if (f)
+        memcpy((uint8_t *)arch_phys_to_virt(f) + (p->xb_addr & (PAGE_SIZE - 1)) + off, v, n);
+}
+
 void proc_pb_write64(proc_t *p, unsigned off, uint64_t v)
 {
     KASSERT(off + 8 <= PAGE_SIZE);
     *(volatile uint64_t *)(p->pbk + off) = v;
+    mirror(p, off, &v, 8);
 }
 
 void proc_pb_write32(proc_t *p, unsigned off, uint32_t v)
 {
     KASSERT(off + 4 <= PAGE_SIZE);
     *(volatile uint32_t *)(p->pbk + off) = v;
+    mirror(p, off, &v, 4);
 }
 
 uint64_t proc_pb_va(const proc_t *p) { return p->pb->base; }
@@ -104,12 +118,11 @@ proc_t *proc_create(unsigned kind, const char *name, uint64_t parent_pid, size_t
     return p;
 }
 
-void proc_start(proc_t *p, vaddr_t entry, uint64_t arg0, uint64_t arg1)
+void proc_start(proc_t *p, vaddr_t entry, uint64_t arg0, uint64_t arg1, uint64_t block)
 {
     arch_kstack_prepare(&p->kstack);
     /* rsp as after a call: 16-byte aligned plus the return address slot. */
-    arch_uctx_init(arch_kstack_uctx(&p->kstack), entry, stk_top(p->stack) - 8, arg0, arg1,
-                   proc_pb_va(p));
+    arch_uctx_init(arch_kstack_uctx(&p->kstack), entry, stk_top(p->stack) - 8, arg0, arg1, block);
     p->full_return = true;
     sched_make_runnable(p);
 }
@@ -128,6 +141,10 @@ static void release_all(proc_t *p)
     p->ninbox = 0;
     cap_table_free(p);
     stk_free_all(p);
+    if (p->xb) {
+        kobj_release(&p->xb->obj);
+        p->xb = NULL;
+    }
     if (p->pb) {
         kobj_release(&p->pb->obj);
         p->pb = NULL;

@@ -108,8 +108,24 @@ int64_t sys_proc_spawn(sys_call_t *c)
     }
     int64_t h = child_handle(c, p);
     move_grants(c, p, hs, c->a[4]);
-    proc_start(p, entry, proc_pb_va(p), 0);
+    proc_start(p, entry, proc_pb_va(p), 0, proc_pb_va(p));
     return h;
+}
+
+/* The translation block must be 16 bytes on one page of a granted,
+ * exclusive, writable region. */
+static int64_t decode_xblock(sys_call_t *c, const dogma_map_code_t *d, const uint32_t *hs,
+                             region_t **out)
+{
+    region_t *r = region_find(d->xblock);
+    bool granted = false;
+    for (uint32_t k = 0; r && k < d->ngrants; k++)
+        granted |= cap_lookup(c->p, hs[k])->obj == &r->obj;
+    if (!granted || (d->xblock & 7) || (d->xblock & (PAGE_SIZE - 1)) > PAGE_SIZE - 16 ||
+        (r->flags & (REGION_SHARED | REGION_CODE | REGION_FIXED)))
+        return sys_fail(c, DOGMA_E_BAD_ARG, 3, 0, 0);
+    *out = r;
+    return 0;
 }
 
 int64_t sys_proc_map_code(sys_call_t *c)
@@ -133,8 +149,10 @@ int64_t sys_proc_map_code(sys_call_t *c)
         return sys_uerr(c, e, 3);
     }
     d->name[31] = 0;
+    region_t *xb = NULL;
     if ((r = decode_grants(c, 3, d->grants, d->ngrants, &code->obj, hs)) < 0 ||
-        (d->stack_bytes > STACKLET_MAX && (r = sys_fail(c, DOGMA_E_BAD_ARG, 3, 0, STACKLET_MAX)))) {
+        (d->stack_bytes > STACKLET_MAX && (r = sys_fail(c, DOGMA_E_BAD_ARG, 3, 0, STACKLET_MAX))) ||
+        (d->xblock && (r = decode_xblock(c, d, hs, &xb)) < 0)) {
         kfree(d);
         return r;
     }
@@ -158,9 +176,17 @@ int64_t sys_proc_map_code(sys_call_t *c)
     for (unsigned k = 0; k < 30; k++)
         proc_pb_write64(p, DOGMA_PB_ENV_FIRST + 8 * k, d->env[k]);
     move_grants(c, p, hs, d->ngrants);
+    uint64_t r15 = proc_pb_va(p);
+    if (xb) {
+        kobj_retain(&xb->obj);
+        p->xb = xb;
+        p->xb_addr = d->xblock;
+        r15 = d->xblock;
+        stk_publish(p); /* the limit into the block too */
+    }
     log_info("loader", "pid %lu: verified process %lu (%s): %lu KiB of approved code at %lx",
              c->p->pid, p->pid, p->name, code->npages * PAGE_SIZE / KB, code->base);
-    proc_start(p, code->base + c->a[2], d->arg, 0);
+    proc_start(p, code->base + c->a[2], d->arg, 0, r15);
     kfree(d);
     return h;
 }

@@ -95,6 +95,40 @@ static void sees_its_block(void)
     t_printf("the verified process read pid %lu and 2 grants from its block", pid);
 }
 
+/* A translation block: the kernel keeps the flag and the limit there too,
+ * and r15 points at it. */
+static void translation_block(void)
+{
+    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
+    uint32_t blk = (uint32_t)OK(r);
+    OK(DSYS2(DOGMA_SYS_region_share, blk, DOGMA_SHARE_RW));
+    uint32_t g = t_dup(blk, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER);
+    volatile uint64_t *words = (volatile uint64_t *)r.r1;
+    words[1] = 0x5555;
+    static dogma_map_code_t d;
+    memset(&d, 0, sizeof d);
+    d.grants = (uint64_t)&g;
+    d.ngrants = 1;
+    /* Not 8-aligned, and not in a granted region: refused. */
+    uint32_t code = (uint32_t)OK(DSYS2(DOGMA_SYS_region_create, 4096, 0));
+    d.xblock = r.r1 + 4;
+    FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d), BAD_ARG, 3);
+    d.xblock = (uint64_t)&d;
+    FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d), BAD_ARG, 3);
+    OK(DSYS1(DOGMA_SYS_cap_dispose, code));
+    d.xblock = r.r1;
+    dsys_t rc = DSYS2(DOGMA_SYS_region_create, 4096, 0);
+    code = (uint32_t)OK(rc);
+    memcpy((void *)rc.r1, vc_xblock, (size_t)(vc_xblock_end - vc_xblock));
+    uint32_t proc = (uint32_t)OK(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d));
+    int64_t limit = t_join(proc);
+    t_printf("translation block: the child saw limit %lx at r15+8; the block holds %lx", limit,
+             words[1]);
+    CHECK(limit != 0x5555 && (uint64_t)limit == words[1] && words[0] == 0);
+    OK(DSYS1(DOGMA_SYS_cap_dispose, proc));
+    OK(DSYS1(DOGMA_SYS_cap_dispose, blk));
+}
+
 static void ends_badly(void)
 {
     torn_down(T_MAP_CODE(trap, 0, 0, 0, "vtrap", NULL), 0x100 + 6 /* #UD */);
@@ -107,6 +141,7 @@ int test_main(void)
     refusals();
     code_moves();
     sees_its_block();
+    translation_block();
     ends_badly();
     return 0;
 }

@@ -301,6 +301,10 @@ typedef struct {
     uint32_t ngrants;
     uint32_t reserved;
     uint64_t arg;              /* rdi at entry */
+    uint64_t xblock;           /* 0, or the translation block: an 8-aligned address in
+                                  a granted exclusive region where the kernel keeps the
+                                  preemption flag and stack limit (0x00, 0x08) current
+                                  too; r15 at entry then points there */
     char name[32];
 } dogma_map_code_t;
 #endif

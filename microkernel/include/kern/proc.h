@@ -58,6 +58,8 @@ typedef struct proc {
     arch_vs_t *vs;           /* the global table, or its own */
     struct region *pb;       /* the process block's region (one page) */
     uint8_t *pbk;            /* the same page through the direct map */
+    struct region *xb;       /* the translation block's region, or NULL */
+    vaddr_t xb_addr;         /* where in it: the flag and limit mirrored */
     cap_table_t caps;
     struct {
         kobj_t *obj;
@@ -120,8 +122,8 @@ extern uint64_t proc_live; /* processes not yet exited */
  * (and nothing kept) when memory runs out. */
 proc_t *proc_create(unsigned kind, const char *name, uint64_t parent_pid, size_t stack_bytes);
 #define PROC_NO_STACK SIZE_MAX /* proc_create: no first stacklet (fork) */
-/* Sets where it starts and makes it runnable. */
-void proc_start(proc_t *p, vaddr_t entry, uint64_t arg0, uint64_t arg1);
+/* Sets where it starts (r15 = block) and makes it runnable. */
+void proc_start(proc_t *p, vaddr_t entry, uint64_t arg0, uint64_t arg1, uint64_t block);
 /* Ends p (the current process or another): every handle disposed, every
  * frame returned, monitors woken; state says how it ended. Does not
  * return when p is the current process. */

@@ -90,6 +90,7 @@ VCODE(trap);
 VCODE(pb);
 VCODE(selfwrite);
 VCODE(fork);
+VCODE(xblock);
 uint32_t t_map_code(const uint8_t *start, const uint8_t *end, uint64_t arg, const uint32_t *grants,
                     uint32_t ngrants, const char *name, uint64_t *out_pid);
 /* The same with the process block's environment words 0x10.. set. */

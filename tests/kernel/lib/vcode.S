@@ -100,6 +100,16 @@ vc_pb:
     ud2
 vc_pb_end:
 
+/* Exits with the stack limit it finds at r15 + 8 (its translation block
+ * when map_code named one). */
+    .global vc_xblock, vc_xblock_end
+vc_xblock:
+    movq DOGMA_PB_STACK_LIMIT(%r15), %rdi
+    movl $SYS_EXIT, %eax
+    syscall
+    ud2
+vc_xblock_end:
+
 /* Writes to its own code: must be torn down (code is never writable). */
     .global vc_selfwrite, vc_selfwrite_end
 vc_selfwrite:
