@@ -59,7 +59,7 @@ static bool run_handler(proc_t *p, arch_uctx_t *u, const dogma_fault_info_t *inf
     arch_fpu_save(p->fault_fpu);
     p->in_fault = true;
     p->fault_runs++;
-    arch_uctx_init(u, p->fault_entry, at - 8, p->fault_arg, at, proc_pb_va(p));
+    arch_uctx_init(u, p->fault_entry, at - 8, p->fault_arg, at, p->xb ? p->xb_addr : proc_pb_va(p));
     return true;
 }
 

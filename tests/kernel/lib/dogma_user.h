@@ -91,6 +91,9 @@ VCODE(pb);
 VCODE(selfwrite);
 VCODE(fork);
 VCODE(xblock);
+VCODE(yielder);
+VCODE(ping);
+VCODE(pong);
 uint32_t t_map_code(const uint8_t *start, const uint8_t *end, uint64_t arg, const uint32_t *grants,
                     uint32_t ngrants, const char *name, uint64_t *out_pid);
 /* The same with the process block's environment words 0x10.. set. */

@@ -10,7 +10,8 @@ const volatile uint8_t *t_pb;
 
 /* lib/vcode.S's numbers (the assembler cannot see abi.h's enum). */
 _Static_assert(DOGMA_SYS_exit == 1 && DOGMA_SYS_yield == 2 && DOGMA_SYS_wait == 40 &&
-                   DOGMA_SYS_proc_info == 55 && DOGMA_SYS_fork == 57,
+                   DOGMA_SYS_proc_info == 55 && DOGMA_SYS_fork == 57 &&
+                   DOGMA_SYS_channel_send == 31 && DOGMA_SYS_channel_recv == 32,
                "vcode.S's SYS_* numbers");
 _Static_assert(__builtin_offsetof(dogma_proc_info_t, state) == 20 &&
                    __builtin_offsetof(dogma_proc_info_t, exit_status) == 24 &&

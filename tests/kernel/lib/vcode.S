@@ -17,6 +17,8 @@
 #define SYS_WAIT 40
 #define SYS_PROC_INFO 55
 #define SYS_FORK 57
+#define SYS_CHANNEL_SEND 31
+#define SYS_CHANNEL_RECV 32
 #define ENV_MEM_BASE 0x18 /* the environment word holding the data base */
 
     .text
@@ -218,5 +220,129 @@ vc_fork:
     syscall
     ud2
 vc_fork_end:
+
+/* The time stamp counter into rax (clobbers rdx). */
+#define RDTSC64 rdtsc; shlq $32, %rdx; orq %rdx, %rax
+
+/* Benchmarks: each exits with the mean TSC cycles of one iteration. */
+
+/* yields rdi times. With a partner doing the same, one iteration is a
+ * round trip: two switches. */
+    .global vc_yielder, vc_yielder_end
+vc_yielder:
+    pushq %rdi                    /* [rsp+16] N */
+    RDTSC64
+    pushq %rax                    /* [rsp+8] start */
+    pushq 8(%rsp)                 /* [rsp] count down */
+1:  movl $SYS_YIELD, %eax
+    syscall
+    decq (%rsp)
+    jnz 1b
+    RDTSC64
+    subq 8(%rsp), %rax
+    xorl %edx, %edx
+    divq 16(%rsp)
+    movq %rax, %rdi
+    movl $SYS_EXIT, %eax
+    syscall
+    ud2
+vc_yielder_end:
+
+/* The client: rdi round trips on the channel granted first: send 8 bytes,
+ * wait until readable, receive. */
+    .global vc_ping, vc_ping_end
+vc_ping:
+    pushq %r15                    /* [rsp+56] block */
+    pushq %rdi                    /* [rsp+48] N */
+    RDTSC64
+    pushq %rax                    /* [rsp+40] start */
+    pushq 8(%rsp)                 /* [rsp+32] count down */
+    subq $32, %rsp                /* [rsp+16] wait item, [rsp] buffer */
+1:  movq 56(%rsp), %r15
+    movl DOGMA_PB_GRANTS(%r15), %edi
+    movq %rsp, %rsi
+    movl $8, %edx
+    xorl %r10d, %r10d
+    xorl %r8d, %r8d
+    movl $SYS_CHANNEL_SEND, %eax
+    syscall
+    testq %rax, %rax
+    jnz 9f
+    movq 56(%rsp), %r15
+    movl DOGMA_PB_GRANTS(%r15), %eax
+    movl %eax, 16(%rsp)
+    movl $DOGMA_SIG_READABLE, 20(%rsp)
+    movq $0, 24(%rsp)
+    leaq 16(%rsp), %rdi
+    movl $1, %esi
+    movq $-1, %rdx
+    movl $SYS_WAIT, %eax
+    syscall
+    testq %rax, %rax
+    jnz 9f
+    movq 56(%rsp), %r15
+    movl DOGMA_PB_GRANTS(%r15), %edi
+    movq %rsp, %rsi
+    movl $16, %edx
+    xorl %r10d, %r10d
+    xorl %r8d, %r8d
+    movl $SYS_CHANNEL_RECV, %eax
+    syscall
+    cmpq $8, %rax
+    jne 9f
+    decq 32(%rsp)
+    jnz 1b
+    RDTSC64
+    subq 40(%rsp), %rax
+    xorl %edx, %edx
+    divq 48(%rsp)
+    movq %rax, %rdi
+    jmp 8f
+9:  movq $-2, %rdi
+8:  movl $SYS_EXIT, %eax
+    syscall
+    ud2
+vc_ping_end:
+
+/* The server: waits for a message on the channel granted first, receives
+ * it and sends it back, until the other end goes away; then exits 0. */
+    .global vc_pong, vc_pong_end
+vc_pong:
+    pushq %r15                    /* [rsp+32] block */
+    subq $32, %rsp                /* [rsp+16] wait item, [rsp] buffer */
+1:  movq 32(%rsp), %r15
+    movl DOGMA_PB_GRANTS(%r15), %eax
+    movl %eax, 16(%rsp)
+    movl $(DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE), 20(%rsp)
+    movq $0, 24(%rsp)
+    leaq 16(%rsp), %rdi
+    movl $1, %esi
+    movq $-1, %rdx
+    movl $SYS_WAIT, %eax
+    syscall
+    movq 32(%rsp), %r15
+    movl DOGMA_PB_GRANTS(%r15), %edi
+    movq %rsp, %rsi
+    movl $16, %edx
+    xorl %r10d, %r10d
+    xorl %r8d, %r8d
+    movl $SYS_CHANNEL_RECV, %eax
+    syscall
+    testq %rax, %rax
+    js 8f                         /* PEER_CLOSED: the client is done */
+    movq 32(%rsp), %r15
+    movl DOGMA_PB_GRANTS(%r15), %edi
+    movq %rsp, %rsi
+    movl $8, %edx
+    xorl %r10d, %r10d
+    xorl %r8d, %r8d
+    movl $SYS_CHANNEL_SEND, %eax
+    syscall
+    jmp 1b
+8:  xorl %edi, %edi
+    movl $SYS_EXIT, %eax
+    syscall
+    ud2
+vc_pong_end:
 
     .section .note.GNU-stack, "", @progbits
