@@ -54,7 +54,9 @@ static void member_name(const uint8_t *h, char *out, size_t n)
     nm[100] = 0;
     size_t k = 0;
     out[0] = 0;
-    if (pre[0] && memcmp(h + 257, "ustar", 5) == 0) {
+    /* POSIX's magic is "ustar" and a NUL: GNU's own format has "ustar  "
+     * and keeps atime, ctime and the sparse map where the prefix would be. */
+    if (pre[0] && memcmp(h + 257, "ustar", 6) == 0) {
         k = strlcpy(out, pre, n);
         if (k + 1 < n) {
             out[k++] = '/';

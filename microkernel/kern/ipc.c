@@ -52,7 +52,37 @@ void ipc_channel_destroy(kobj_t *o)
 
 notify_t *ipc_notify_create(void) { return (notify_t *)kobj_new(sizeof(notify_t), DOGMA_CAP_NOTIFY); }
 void ipc_notify_destroy(kobj_t *o) { kfree(o); }
-void ipc_irq_destroy(kobj_t *o) { kfree(o); }
+static irqobj_t *irq_lines[16];
+
+irqobj_t *ipc_irq_create(unsigned line)
+{
+    if (!arch_isa_irq_valid(line) || irq_lines[line])
+        return NULL;
+    irqobj_t *q = (irqobj_t *)kobj_new(sizeof *q, DOGMA_CAP_IRQ);
+    if (!q)
+        return NULL;
+    q->line = line;
+    irq_lines[line] = q;
+    arch_isa_irq_unmask(line);
+    return q;
+}
+
+void ipc_irq_destroy(kobj_t *o)
+{
+    irqobj_t *q = (irqobj_t *)o;
+    arch_isa_irq_mask(q->line);
+    irq_lines[q->line] = NULL;
+    kfree(o);
+}
+
+void kern_irq(unsigned line)
+{
+    irqobj_t *q = irq_lines[line];
+    if (!q)
+        return; /* released since it was unmasked: it stays masked */
+    q->fired = true;
+    waitq_wake_all(&q->waiters);
+}
 
 uint32_t ipc_signals(kobj_t *o)
 {

@@ -3,7 +3,9 @@
  * as a hardware-isolated process and judges it.
  *
  * The program gets the boot grants a trusted first process would (a
- * read-only view of the initrd, LOADER, the COM1 scratch port) and must
+ * read-only view of the initrd, LOADER, the COM1 scratch port; programs
+ * named dev-* also a physical-memory view of the initrd's frames, the RTC's
+ * interrupt line 8 and its ports 0x70-0x71) and must
  * exit with status 0 after every process it started has ended. Then every
  * reference the kernel held goes, and the machine must be exactly as
  * before: the same free frames, the same live heap objects, no kernel
@@ -25,6 +27,8 @@
 
 #define USER_TEST_SECONDS 45
 #define COM1_SCRATCH 0x3ff
+#define RTC_IRQ 8
+#define RTC_PORTS 0x70
 
 static uint64_t give_up_at;
 
@@ -72,6 +76,21 @@ static bool same(const snapshot_t *a, const snapshot_t *b)
     return ok;
 }
 
+/* For dev-* programs: a physical view of the initrd, the RTC's line and
+ * ports (the RTC can be made to interrupt, harmlessly). */
+static bool device_grants(proc_t *p, region_t *initrd)
+{
+    paddr_t base = region_frame(initrd, initrd->base, false);
+    kobj_t *phys = cap_new_phys(base, initrd->npages * PAGE_SIZE);
+    irqobj_t *rtc = ipc_irq_create(RTC_IRQ);
+    kobj_t *ports = cap_new_ioport(RTC_PORTS, 2);
+    if (!phys || !rtc || !ports)
+        return false;
+    return loader_grant(p, phys, DOGMA_R_READ | DOGMA_R_DUP | DOGMA_R_TRANSFER) &&
+           loader_grant(p, &rtc->obj, DOGMA_R_WAIT | DOGMA_R_DUP | DOGMA_R_TRANSFER) &&
+           loader_grant(p, ports, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_DUP | DOGMA_R_TRANSFER);
+}
+
 /* Starts the test program; NULL with a logged reason. */
 static proc_t *start_program(const char *name, region_t *initrd, uint64_t tar_size)
 {
@@ -104,6 +123,8 @@ static proc_t *start_program(const char *name, region_t *initrd, uint64_t tar_si
     proc_pb_write64(p, DOGMA_PB_ARG, tar_size);
     loader_grant(p, loader, DOGMA_R_LOAD | DOGMA_R_TRANSFER | DOGMA_R_DUP);
     loader_grant(p, port, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER | DOGMA_R_DUP);
+    if (strncmp(name, "dev-", 4) == 0 && !device_grants(p, initrd))
+        kpanic("out of memory for the device grants");
     proc_start(p, entry, proc_pb_va(p), 0, proc_pb_va(p));
     return p;
 }

@@ -152,6 +152,7 @@ static void release_all(proc_t *p)
     }
     kfree(p->fault_fpu);
     p->fault_fpu = NULL;
+    region_disown_all(p);
     if (p->kind == DOGMA_PROC_ISOLATED) {
         arch_vs_activate(arch_vs_global());
         arch_vs_destroy(p->vs);

@@ -200,6 +200,15 @@ void region_set_owner(region_t *r, struct proc *owner)
     charge(r, (int64_t)r->resident);
 }
 
+void region_disown_all(struct proc *p)
+{
+    /* Regions p made that others still hold outlive it: from now on they
+     * are charged to nobody, and never name the freed process. */
+    for (size_t i = 0; i < nsorted; i++)
+        if (sorted[i]->owner == p)
+            region_set_owner(sorted[i], NULL);
+}
+
 paddr_t region_frame(region_t *r, vaddr_t addr, bool alloc)
 {
     KASSERT(addr >= r->base && addr < r->base + r->npages * PAGE_SIZE);

@@ -330,6 +330,15 @@ void waitq_wake_all(waitq_t *q)
         sched_wake(w->proc);
 }
 
+void sched_set_priority(proc_t *p, unsigned prio)
+{
+    bool queued = p->on_rq;
+    rq_unlink(p);
+    p->prio = prio;
+    if (queued)
+        rq_push(p, false);
+}
+
 void sched_suspend(proc_t *p)
 {
     if (p->state == PROC_BLOCKED) {

@@ -260,17 +260,22 @@ int64_t sys_ioport_out(sys_call_t *c)
 int64_t sys_irq_ack(sys_call_t *c)
 {
     irqobj_t *q = (irqobj_t *)c->h0->obj;
+    if (!q->fired)
+        return sys_fail(c, DOGMA_E_STATE, 0, 0, 0);
     q->fired = false;
+    arch_isa_irq_unmask(q->line);
     return 0;
 }
 
 int64_t sys_phys_map(sys_call_t *c)
 {
     physview_t *v = (physview_t *)c->h0->obj;
-    region_t *rg = region_create_fixed(v->base, v->size / PAGE_SIZE, 0);
+    /* Without WRITE on the view, the frames come as a read-only view. */
+    bool rw = c->h0->rights & DOGMA_R_WRITE;
+    region_t *rg = region_create_fixed(v->base, v->size / PAGE_SIZE, rw ? 0 : REGION_SHARED);
     if (!rg)
         return sys_fail(c, DOGMA_E_NO_MEMORY, ARG_NONE, 0, 0);
-    uint32_t h = cap_insert(c->p, &rg->obj, DOGMA_R_READ | DOGMA_R_WRITE);
+    uint32_t h = cap_insert(c->p, &rg->obj, DOGMA_R_READ | (rw ? DOGMA_R_WRITE : DOGMA_R_DUP));
     if (!h) {
         kobj_release(&rg->obj);
         return sys_fail(c, DOGMA_E_FULL, ARG_NONE, 0, CAP_TABLE_MAX);

@@ -221,6 +221,18 @@ int64_t sys_proc_resume(sys_call_t *c)
     return 0;
 }
 
+int64_t sys_proc_priority(sys_call_t *c)
+{
+    proc_t *p = (proc_t *)c->h0->obj;
+    int64_t r;
+    if ((r = sys_range(c, 1, 0, PROC_NPRIO - 1)) < 0)
+        return r;
+    if (ended(p))
+        return sys_fail(c, DOGMA_E_GONE, 0, 0, 0);
+    sched_set_priority(p, (unsigned)c->a[1]);
+    return 0;
+}
+
 int64_t sys_proc_info(sys_call_t *c)
 {
     dogma_proc_info_t info;

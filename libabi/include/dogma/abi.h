@@ -170,6 +170,8 @@ typedef enum {
     /* () -> the child's process handle in the parent, rdx its pid; 0 in the  \
        child, rdx the child's process block */                                 \
     X(57, fork, 0, DOGMA_CAP_NONE, 0)                                            \
+    /* (process, priority 0-3; 0 runs first) -> 0 */                         \
+    X(58, proc_priority, 2, DOGMA_CAP_PROCESS, DOGMA_R_SUSPEND)                  \
     /* (bytes) -> the new stacklet's top; rdx the new stack limit */           \
     X(60, stack_grow, 1, DOGMA_CAP_NONE, 0)                                      \
     /* () -> the stack limit now in force again; rdx the rsp the caller had  \

@@ -168,6 +168,9 @@ void arch_timer_init(unsigned hz)
 }
 
 void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+
+/* LINT0 as ExtINT (virtual-wire mode): the 8259's requests reach the CPU. */
+void lapic_lint0_extint(bool on) { lapic_write(LAPIC_LVT_LINT0, on ? 0x700 : LVT_MASKED); }
 void timer_interrupt(void) { ticks++; }
 
 uint64_t arch_timer_ticks(void) { return ticks; }

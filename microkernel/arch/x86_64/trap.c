@@ -138,8 +138,10 @@ void trap_dispatch(trap_frame_t *tf)
     }
     if (vec == VEC_SPURIOUS)
         return; /* the LAPIC wants no EOI for its spurious vector */
-    if (vec >= VEC_PIC_BASE && vec < VEC_PIC_BASE + 16)
-        return; /* a masked 8259 still raises spurious IRQ 7 and 15 */
+    if (vec >= VEC_PIC_BASE && vec < VEC_PIC_BASE + 16) {
+        pic_interrupt(vec); /* a line a process holds, or a spurious 7 or 15 */
+        return;
+    }
 
     /* An exception in user mode is the process's business, not a kernel
      * bug; except those that say the machine is in trouble. */

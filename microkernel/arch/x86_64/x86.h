@@ -25,6 +25,9 @@ void trap_dispatch(trap_frame_t *tf);
 void pic_disable(void);
 void timer_interrupt(void);
 void lapic_eoi(void);
+void lapic_lint0_extint(bool on);
+/* An 8259 vector (irq.c): true when it was a real request. */
+void pic_interrupt(unsigned vector);
 
 /* Interrupt stack table slots (gdt.c), as the IDT numbers them. */
 #define IST_DOUBLE_FAULT 1

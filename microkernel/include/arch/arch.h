@@ -71,6 +71,14 @@ void arch_irq_enable(void);
 void arch_irq_disable(void);
 void arch_wait_for_interrupt(void);   /* hlt with interrupts enabled */
 
+/* Legacy ISA interrupt lines 0-15 (not 2, the cascade). A line fires at
+ * most once per unmask: it is masked again when it fires, and kern_irq
+ * hears of it. */
+bool arch_isa_irq_valid(unsigned line);
+void arch_isa_irq_unmask(unsigned line);
+void arch_isa_irq_mask(unsigned line);
+void kern_irq(unsigned line);
+
 /* Port I/O for the holders of I/O-port capabilities; width 1, 2 or 4. */
 uint32_t arch_port_in(uint16_t port, unsigned width);
 void arch_port_out(uint16_t port, unsigned width, uint32_t value);

@@ -61,6 +61,9 @@ bool ipc_channel_create(channel_t **out_a, channel_t **out_b);
 void ipc_channel_destroy(kobj_t *o);
 notify_t *ipc_notify_create(void);
 void ipc_notify_destroy(kobj_t *o);
+/* The object for ISA line `line`; NULL if the line is invalid or already
+ * has one, or out of memory. The line is unmasked. */
+irqobj_t *ipc_irq_create(unsigned line);
 void ipc_irq_destroy(kobj_t *o);
 
 /* The signals now true of an object (DOGMA_SIG_*), and its wait queue. */

@@ -101,6 +101,8 @@ void region_make_code(region_t *r);
 /* Drops r's pages from one page table (a holder's last handle went). */
 void region_unmap_from(region_t *r, arch_vs_t *vs);
 void region_set_owner(region_t *r, struct proc *owner);
+/* A process ended: the regions it made that live on are charged to nobody. */
+void region_disown_all(struct proc *p);
 void region_destroy(region_t *r); /* kobj destructor */
 /* Does p hold r (a handle, or as its own stacklet or block)? */
 bool region_held_by(region_t *r, struct proc *p);

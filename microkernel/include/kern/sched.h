@@ -43,6 +43,8 @@ void sched_remove(proc_t *p);
 /* Stops p from running until sched_resume (at once, or when its wait ends). */
 void sched_suspend(proc_t *p);
 void sched_resume(proc_t *p);
+/* Moves p to another run queue (the back of it, if it was queued). */
+void sched_set_priority(proc_t *p, unsigned prio);
 
 /* The kernel's idle loop at boot: runs processes until until() is true. */
 void sched_run_until(bool (*until)(void));
