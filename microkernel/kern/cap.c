@@ -13,6 +13,7 @@
 #include <kern/log.h>
 #include <kern/proc.h>
 #include <kern/region.h>
+#include <kern/sched.h>
 #include <kern/string.h>
 
 size_t kobj_live[DOGMA_CAP_NKINDS];
@@ -146,12 +147,42 @@ void cap_dispose(proc_t *p, uint32_t handle)
         kobj_release(o);
 }
 
+/* Device capabilities (an interrupt line, ports, physical memory) are
+ * process 1's to hand out: when the last handle to one goes with its
+ * holder, it goes back to process 1's inbox if process 1 listens and has
+ * room, so that a restarted driver can get it again. */
+static bool returns_to_one(const kobj_t *o)
+{
+    return o->kind == DOGMA_CAP_IRQ || o->kind == DOGMA_CAP_IOPORT || o->kind == DOGMA_CAP_PHYS;
+}
+
+bool cap_give_back(proc_t *from, kobj_t *o, uint32_t rights)
+{
+    proc_t *one = proc_one;
+    if (!returns_to_one(o) || o->refs != 1 || !one || !one->listening ||
+        one->ninbox >= PROC_INBOX_MAX || one->state == PROC_EXITED || one->state == PROC_TORN_DOWN)
+        return false;
+    one->inbox[one->ninbox].obj = o;
+    one->inbox[one->ninbox].rights = rights;
+    one->inbox[one->ninbox].from = from->pid;
+    one->ninbox++;
+    waitq_wake_all(&one->inbox_waiters);
+    log_info("cap", "pid %lu ended holding a device capability (kind %u): back to process 1",
+             from->pid, o->kind);
+    return true;
+}
+
 void cap_table_clear(proc_t *p)
 {
     cap_table_t *t = &p->caps;
-    for (uint32_t i = 1; i < t->nslots; i++)
-        if (t->slots[i].obj)
-            cap_dispose(p, i | (t->slots[i].gen << 12));
+    for (uint32_t i = 1; i < t->nslots; i++) {
+        if (!t->slots[i].obj)
+            continue;
+        uint32_t rights;
+        kobj_t *o = cap_take(p, i | (t->slots[i].gen << 12), &rights);
+        if (!cap_give_back(p, o, rights))
+            kobj_release(o);
+    }
 }
 
 void cap_table_free(proc_t *p)

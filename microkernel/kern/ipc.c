@@ -382,7 +382,8 @@ int64_t sys_cap_send(sys_call_t *c)
     uint32_t rights;
     kobj_t *o = cap_take(p, (uint32_t)c->a[1], &rights);
     if (!to->listening) {
-        kobj_release(o);
+        if (!cap_give_back(p, o, rights))
+            kobj_release(o);
         return sys_fail(c, DOGMA_E_NOT_LISTENING, 0, 0, 0);
     }
     to->inbox[to->ninbox].obj = o;

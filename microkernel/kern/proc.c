@@ -20,6 +20,7 @@
 #define KSTACK_PAGES 4
 
 proc_t *proc_list;
+proc_t *proc_one;
 uint64_t proc_live;
 static uint64_t next_pid = 1;
 
@@ -114,6 +115,8 @@ proc_t *proc_create(unsigned kind, const char *name, uint64_t parent_pid, size_t
     KASSERT(IS_ALIGNED((uintptr_t)p->fpu, ARCH_FPU_ALIGN));
     p->all_next = proc_list;
     proc_list = p;
+    if (p->pid == 1)
+        proc_one = p;
     proc_live++;
     return p;
 }
@@ -165,6 +168,8 @@ void proc_end(proc_t *p, proc_state_t how, int64_t status, uint32_t reason)
     if (p->state == PROC_EXITED || p->state == PROC_TORN_DOWN)
         return;
     sched_remove(p);
+    if (p == proc_one)
+        proc_one = NULL;
     if (p == sched_current()) {
         uint64_t now = arch_uptime_ns();
         p->cpu_ns += now - p->run_start;

@@ -58,8 +58,12 @@ cap_slot_t *cap_lookup(struct proc *p, uint32_t handle);
 kobj_t *cap_take(struct proc *p, uint32_t handle, uint32_t *out_rights);
 /* cap_take and release. */
 void cap_dispose(struct proc *p, uint32_t handle);
-/* Disposes every handle (teardown). */
+/* Disposes every handle (teardown); device capabilities whose last handle
+ * this was go back to process 1 (cap_give_back). */
 void cap_table_clear(struct proc *p);
+/* Moves o (whose last reference the caller holds) to process 1's inbox,
+ * if its kind goes back there and process 1 listens with room. */
+bool cap_give_back(struct proc *from, kobj_t *o, uint32_t rights);
 /* How many of p's handles name o. */
 uint32_t cap_count_of(struct proc *p, const kobj_t *o);
 /* Frees the (cleared) table itself. */

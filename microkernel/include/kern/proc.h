@@ -115,6 +115,7 @@ typedef struct proc {
 } proc_t;
 
 extern proc_t *proc_list;
+extern proc_t *proc_one; /* process 1 while it lives, else NULL */
 extern uint64_t proc_live; /* processes not yet exited */
 
 /* Creates a process of the given kind, not yet runnable: kernel stack,
