@@ -55,7 +55,12 @@ syscall_entry:
     call kern_syscall
     testb %al, %al
     jnz trap_return
-    /* The fast return. Interrupts stay off until sysret sets user rflags. */
+    /* The fast return. Interrupts stay off until sysret sets user rflags.
+     * SYSRET to a non-canonical rip would fault in ring 0 on the user's
+     * stack: such a context (none should exist) leaves through iretq. */
+    movq TF_RIP(%rsp), %rcx
+    shrq $47, %rcx
+    jnz trap_return
     movq TF_RAX(%rsp), %rax
     movq TF_RDX(%rsp), %rdx
     movq TF_RIP(%rsp), %rcx
