@@ -19,4 +19,26 @@
 #define RFLAGS_USER_MASK 0xcd5
 #define RFLAGS_USER_SET 0x202
 
+#ifdef __ASSEMBLER__
+/* The general registers of a trap frame (x86.h's trap_frame_t), pushed
+ * after the vector: rax first, so r15 ends lowest. */
+.macro PUSH_GPRS
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
+#endif
+
 #endif

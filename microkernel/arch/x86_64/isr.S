@@ -7,6 +7,8 @@
  * frame, restores them (trap_dispatch may have changed RIP, RSP or RAX for
  * a fixup) and returns with iretq.
  */
+#include "asm.h"
+
     .text
 
 /* Vectors 8, 10-14, 17, 21, 29 and 30 push an error code themselves. */
@@ -33,21 +35,7 @@ isr_stubs_end:
 
     .type trap_common, @function
 trap_common:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_GPRS
     cld
     movq %rsp, %rdi
     /* A frame-pointer link so a backtrace walks from the handler into the
