@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# tests/fuzz/run-fuzz.sh: runs the fuzz_validate libFuzzer target three ways.
+# tests/fuzz/run-fuzz.sh: runs a libFuzzer target of tests/fuzz three ways.
 #
 #   run-fuzz.sh regressions FUZZER DIR
-#       runs every DIR/*.wasm once (no fuzzing); fails if any crashes
+#       runs every DIR/*.EXT once (no fuzzing); fails if any crashes
 #   run-fuzz.sh short FUZZER WORKDIR SECONDS CORPUS...
 #       fuzzes for SECONDS from a fresh WORKDIR/corpus plus the read-only
 #       CORPUS directories; fails on any crash, leak or time-out
@@ -10,12 +10,32 @@
 #       JOBS parallel fuzzers for SECONDS on the persistent CORPUS, seeded
 #       from SEEDS; reproducers land in ARTIFACTS, one log per job in LOGS
 #
-# Whatever breaks (a sanitizer report or an invariant of fuzz_validate.c) is
+# The fuzzer's name says what it reads, hence its dictionary and the
+# extension EXT of its regression files: fuzz_elf ELF executables
+# (elf.dict, .elf), fuzz_initrd tar archives (initrd.dict, .tar), the others
+# WebAssembly modules (wasm.dict, .wasm).
+#
+# Whatever breaks (a sanitizer report or an invariant of the target) is
 # printed with the reproducer's path, its bytes in hex when it is small, and
 # the command that replays it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-dict=$here/wasm.dict
+
+input_ext() { # FUZZER
+    case $(basename "$1") in
+        fuzz_elf) echo elf ;;
+        fuzz_initrd) echo tar ;;
+        *) echo wasm ;;
+    esac
+}
+
+dict_of() { # FUZZER
+    case $(input_ext "$1") in
+        elf) echo "$here/elf.dict" ;;
+        tar) echo "$here/initrd.dict" ;;
+        *) echo "$here/wasm.dict" ;;
+    esac
+}
 
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
@@ -23,8 +43,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 # Flags every fuzzing run shares. A module of at most a few tens of KiB
 # takes milliseconds even under ASan, so 10 s is a hang, not a slow input;
 # the memory limit stops an allocation that is not linear in the input.
-common=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -dict="$dict"
-        -print_final_stats=1)
+common=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1)
 
 die() { echo "run-fuzz.sh: $*" >&2; exit 2; }
 
@@ -37,7 +56,7 @@ show_reproducer() { # FUZZER FILE
         od -An -v -tx1 "$f" | sed 's/^ */  /'
     fi
     echo "replay:     $1 $f"
-    echo "minimize:   $1 -minimize_crash=1 -runs=10000 -exact_artifact_path=min.wasm $f"
+    echo "minimize:   $1 -minimize_crash=1 -runs=10000 -exact_artifact_path=min.$(input_ext "$1") $f"
 }
 
 mode_regressions() { # FUZZER DIR
@@ -45,7 +64,7 @@ mode_regressions() { # FUZZER DIR
     [ -x "$fuzzer" ] || die "no fuzzer at $fuzzer"
     log=$(mktemp "${TMPDIR:-/tmp}/run-fuzz.XXXXXX")
     shopt -s nullglob
-    local files=("$dir"/*.wasm)
+    local files=("$dir"/*."$(input_ext "$fuzzer")")
     if [ ${#files[@]} -eq 0 ]; then
         echo "no regression files in $dir"
     fi
@@ -73,7 +92,7 @@ mode_short() { # FUZZER WORKDIR SECONDS CORPUS...
     rm -rf "$work"
     mkdir -p "$work/corpus" "$work/artifacts"
     local status=0
-    "$fuzzer" "${common[@]}" -max_total_time="$seconds" \
+    "$fuzzer" "${common[@]}" -dict="$(dict_of "$fuzzer")" -max_total_time="$seconds" \
         -artifact_prefix="$work/artifacts/" "$work/corpus" "$@" \
         > "$work/fuzz.log" 2>&1 || status=$?
     grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|^stat::peak_rss_mb' \
@@ -104,7 +123,9 @@ mode_long() { # FUZZER SECONDS JOBS CORPUS ARTIFACTS LOGS SEEDS...
     before=$(find "$artifacts" -type f | wc -l)
     echo "fuzzing for $seconds s with $jobs jobs; corpus $corpus ($(find "$corpus" -type f | wc -l) inputs)"
     echo "job logs: $logs/fuzz-N.log; crash reproducers land in $artifacts/"
-    (cd "$logs" && "$fuzzer" "${common[@]}" -max_total_time="$seconds" \
+    local dict
+    dict=$(dict_of "$fuzzer")
+    (cd "$logs" && "$fuzzer" "${common[@]}" -dict="$dict" -max_total_time="$seconds" \
         -jobs="$jobs" -workers="$jobs" -artifact_prefix="$artifacts/" \
         "$corpus" "${seeds[@]}" > "$logs/parent.log" 2>&1) &
     local pid=$! waited=0
@@ -140,7 +161,7 @@ mode_long() { # FUZZER SECONDS JOBS CORPUS ARTIFACTS LOGS SEEDS...
                 grep -E 'SUMMARY|invariant broken' "$log" | sed 's/^/    /' || true
             done
         done
-        echo "a fixed bug's reproducer goes to tests/fuzz/regressions/NAME.wasm"
+        echo "a fixed bug's reproducer goes to tests/fuzz/regressions/NAME.$(input_ext "$fuzzer")"
         return 1
     fi
     echo "no crash in $seconds s x $jobs jobs"

@@ -15,7 +15,7 @@
 typedef enum {
     INITRD_OK = 0,
     INITRD_NOT_FOUND,
-    INITRD_BAD_HEADER,   /* checksum, size field, or not ustar */
+    INITRD_BAD_HEADER,   /* checksum or size field (v7 headers are read too) */
     INITRD_TRUNCATED,    /* a member runs past the archive's end */
 } initrd_err_t;
 
