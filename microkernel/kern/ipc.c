@@ -220,6 +220,20 @@ int64_t sys_channel_create(sys_call_t *c)
     return ha;
 }
 
+/* Does a message queued on o (a channel endpoint) carry handles? Such an
+ * endpoint may not be sent: every cycle of endpoints each queued on the
+ * next is closed by sending one whose own queue already holds the one
+ * before it, and a closed cycle could never be received from or freed. */
+static bool queues_handles(const kobj_t *o)
+{
+    if (o->kind != DOGMA_CAP_CHANNEL)
+        return false;
+    for (const ipc_msg_t *m = ((const channel_t *)o)->head; m; m = m->next)
+        if (m->nh)
+            return true;
+    return false;
+}
+
 int64_t sys_channel_send(sys_call_t *c)
 {
     proc_t *p = c->p;
@@ -236,12 +250,15 @@ int64_t sys_channel_send(sys_call_t *c)
     if (!m)
         return sys_fail(c, DOGMA_E_NO_MEMORY, ARG_NONE, 0, 0);
     uint32_t hs[DOGMA_MSG_MAX_HANDLES];
+    unsigned bad = 1; /* the argument whose copy failed */
     dogma_err_t e = uaccess_copy_in(p, m->data, uptr(c->a[1]), c->a[2]);
-    if (!e)
+    if (!e) {
         e = uaccess_copy_in(p, hs, uptr(c->a[3]), c->a[4] * sizeof *hs);
+        bad = 3;
+    }
     if (e) {
         kfree(m);
-        return sys_uerr(c, e, e == DOGMA_E_BAD_ADDRESS && c->a[2] ? 1 : 3);
+        return sys_uerr(c, e, bad);
     }
     /* Every handle must be live, transferable, distinct, and not an
      * endpoint of this channel (a channel carrying itself would keep
@@ -258,6 +275,10 @@ int64_t sys_channel_send(sys_call_t *c)
         if (!(s->rights & DOGMA_R_TRANSFER) || s->obj == &ch->obj || s->obj == &ch->peer->obj) {
             kfree(m);
             return sys_fail(c, DOGMA_E_RIGHTS, 3, DOGMA_R_TRANSFER, s->rights);
+        }
+        if (queues_handles(s->obj)) {
+            kfree(m);
+            return sys_fail(c, DOGMA_E_STATE, 3, i, i);
         }
     }
     /* Invoke. */

@@ -157,7 +157,10 @@ static void release_all(proc_t *p)
     p->fault_fpu = NULL;
     region_disown_all(p);
     if (p->kind == DOGMA_PROC_ISOLATED) {
-        arch_vs_activate(arch_vs_global());
+        /* Off its table before it goes, if it is the one running; another
+         * process's teardown must leave the caller's table in place. */
+        if (p == sched_current())
+            arch_vs_activate(arch_vs_global());
         arch_vs_destroy(p->vs);
         p->vs = arch_vs_global();
     }

@@ -293,6 +293,14 @@ static void unmap_pages(region_t *r, size_t first, size_t n)
                 arch_vs_unmap(r->maps[m], r->base + i * PAGE_SIZE);
 }
 
+bool region_entries(region_t *r, size_t off, size_t len)
+{
+    for (size_t l = off / PAGE_SIZE / RPAGE_LEAF; l <= (off + len - 1) / PAGE_SIZE / RPAGE_LEAF; l++)
+        if (!rpage(r, l * RPAGE_LEAF, true))
+            return false;
+    return true;
+}
+
 void region_protect(region_t *r, size_t off, size_t len, unsigned prot)
 {
     size_t first = off / PAGE_SIZE, n = len / PAGE_SIZE;

@@ -120,6 +120,9 @@ int64_t sys_region_protect(sys_call_t *c)
     /* Only an exclusive owner marks pages: others may rely on them. */
     if (rg->flags & (REGION_CODE | REGION_FIXED | REGION_SHARED_RW))
         return sys_fail(c, DOGMA_E_STATE, 0, 0, 0);
+    /* The entries first: a protection is applied whole or refused. */
+    if (!region_entries(rg, c->a[1], c->a[2]))
+        return sys_fail(c, DOGMA_E_NO_MEMORY, ARG_NONE, 0, 0);
     region_protect(rg, c->a[1], c->a[2], (unsigned)c->a[3]);
     return 0;
 }
@@ -237,6 +240,10 @@ static int64_t port_decode(sys_call_t *c)
         return r;
     if (c->a[2] == 3)
         return sys_fail(c, DOGMA_E_BAD_ARG, 2, 1, 4);
+    /* Wider than the whole range: refused here, or base + count - width
+     * below would wrap (for a range at port 0) and admit any port. */
+    if (c->a[2] > io->count)
+        return sys_fail(c, DOGMA_E_BAD_ARG, 2, 1, io->count);
     if ((r = sys_range(c, 1, io->base, (uint64_t)io->base + io->count - c->a[2])) < 0)
         return r;
     return 0;

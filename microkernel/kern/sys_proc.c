@@ -89,6 +89,7 @@ int64_t sys_proc_spawn(sys_call_t *c)
     int64_t r;
     uint64_t size = rg->npages * PAGE_SIZE;
     if ((r = sys_range(c, 1, 0, size - 1)) < 0 || (r = sys_range(c, 2, 1, size - c->a[1])) < 0 ||
+        (r = sys_range(c, 4, 0, DOGMA_MAX_GRANTS)) < 0 || /* the count is argument 4's */
         (r = decode_grants(c, 3, c->a[3], c->a[4], NULL, hs)) < 0 ||
         (r = decode_name(c, 5, name)) < 0)
         return r;

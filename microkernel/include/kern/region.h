@@ -92,7 +92,11 @@ paddr_t region_frame_w(region_t *r, vaddr_t addr);
 /* A copy of r at a new address, sharing every frame copy-on-write (fork);
  * NULL when out of memory. */
 region_t *region_cow_copy(region_t *r, struct proc *owner);
-/* Per-page protection, in bytes from the region's start. */
+/* Makes the page entries of [off, off + len) exist (len > 0): false when
+ * out of memory. After it, region_protect on that range cannot fail. */
+bool region_entries(region_t *r, size_t off, size_t len);
+/* Per-page protection, in bytes from the region's start. Pages whose
+ * entries could not be made keep their protection (see region_entries). */
 void region_protect(region_t *r, size_t off, size_t len, unsigned prot);
 unsigned region_page_prot(const region_t *r, size_t page);
 /* rw: shared read-write (pages stay as they are); else a read-only view. */
