@@ -70,6 +70,15 @@ static bool table_grow(cap_table_t *t)
     return true;
 }
 
+/* An exclusive region has one holder, who is charged for its frames. */
+static void follow_owner(proc_t *p, kobj_t *o)
+{
+    region_t *r = (region_t *)o;
+    if (o->kind == DOGMA_CAP_REGION && r->owner != p &&
+        !(r->flags & (REGION_SHARED | REGION_SHARED_RW | REGION_FIXED | REGION_STACK | REGION_PB)))
+        region_set_owner(r, p);
+}
+
 uint32_t cap_insert(proc_t *p, kobj_t *o, uint32_t rights)
 {
     cap_table_t *t = &p->caps;
@@ -82,6 +91,7 @@ uint32_t cap_insert(proc_t *p, kobj_t *o, uint32_t rights)
         s->obj = o;
         s->rights = rights & DOGMA_R_ALL;
         t->used++;
+        follow_owner(p, o);
         /* Generation 0 is skipped so that a handle is never a bare slot
          * number a careless caller might guess. */
         if (s->gen == 0)
@@ -115,12 +125,14 @@ cap_slot_t *cap_lookup(proc_t *p, uint32_t handle)
     return s;
 }
 
-/* A region whose last handle in an isolated process goes leaves its
- * private table (verified processes share the global one, where a
- * region's pages stay until it dies). */
+/* A region one of whose handles leaves an isolated process leaves its
+ * private table: the pages it may still reach (through other handles)
+ * come back on the next touch with the rights those handles give.
+ * Verified processes share the global table, where a region's pages stay
+ * until it dies: for them, verification is what keeps to the rights. */
 static void after_take(proc_t *p, kobj_t *o)
 {
-    if (o->kind == DOGMA_CAP_REGION && p->kind == DOGMA_PROC_ISOLATED && !cap_count_of(p, o))
+    if (o->kind == DOGMA_CAP_REGION && p->kind == DOGMA_PROC_ISOLATED)
         region_unmap_from((region_t *)o, p->vs);
 }
 
@@ -191,6 +203,15 @@ void cap_table_free(proc_t *p)
     kfree(p->caps.slots);
     p->caps.slots = NULL;
     p->caps.nslots = 0;
+}
+
+uint32_t cap_rights_of(proc_t *p, const kobj_t *o)
+{
+    uint32_t r = 0;
+    for (uint32_t i = 1; i < p->caps.nslots; i++)
+        if (p->caps.slots[i].obj == o)
+            r |= p->caps.slots[i].rights | CAP_HELD;
+    return r;
 }
 
 uint32_t cap_count_of(proc_t *p, const kobj_t *o)

@@ -70,7 +70,7 @@ void kern_user_exception(arch_uctx_t *u, const arch_fault_t *f)
     if (f->vector == ARCH_FAULT_PAGE) {
         region_t *r = region_find(f->fault_addr);
         kind = DOGMA_FAULT_UNMAPPED;
-        if (r && region_held_by(r, p)) {
+        if (r && region_rights(r, p)) {
             rfault_t rf = region_fault(r, p, f->fault_addr, arch_fault_is_write(f),
                                        arch_fault_is_exec(f));
             if (rf == RFAULT_OK)

@@ -66,10 +66,13 @@ static bool copy_segment(region_t *img, uint64_t base, const elf_segment_t *s, e
     return true;
 }
 
-/* Page protections from the segments: everything else non-readable. */
-static void protect_image(region_t *img, const elf_image_t *e)
+/* Page protections from the segments: everything else non-readable.
+ * false when out of memory for the page entries. */
+static bool protect_image(region_t *img, const elf_image_t *e)
 {
     size_t span = img->npages * PAGE_SIZE;
+    if (!region_entries(img, 0, span))
+        return false;
     region_protect(img, 0, span, DOGMA_PROT_NONE);
     for (unsigned i = 0; i < e->nsegs; i++) {
         const elf_segment_t *s = &e->segs[i];
@@ -79,6 +82,7 @@ static void protect_image(region_t *img, const elf_image_t *e)
         if (s->flags & PF_X)
             region_set_exec(img, lo, hi - lo);
     }
+    return true;
 }
 
 static bool relocate(region_t *img, uint64_t base, const elf_image_t *e, elf_read_fn read,
@@ -128,8 +132,9 @@ proc_t *loader_spawn_elf(elf_read_fn read, void *ctx, uint64_t size, const char 
         if (out_elf->rule)
             *out_err = DOGMA_E_BAD_ELF;
     }
+    if (ok)
+        ok = protect_image(img, e);
     if (ok) {
-        protect_image(img, e);
         uint32_t h = cap_insert(p, &img->obj, DOGMA_R_READ | DOGMA_R_WRITE);
         ok = h != 0;
         if (ok)

@@ -29,8 +29,9 @@ static uint64_t next_pid = 1;
  * on one page). The process may write there; the kernel never reads it. */
 static void mirror(proc_t *p, unsigned off, const void *v, size_t n)
 {
-    if (!p->xb || off + n > 16)
-        return;
+    if (!p->xb || off + n > 16 || !(region_rights(p->xb, p) & DOGMA_R_WRITE) ||
+        (p->xb->flags & REGION_SHARED))
+        return; /* given away, or now a view: not ours to write */
     paddr_t f = region_frame_w(p->xb, ALIGN_DOWN(p->xb_addr, PAGE_SIZE));
     if (f)
         memcpy((uint8_t *)arch_phys_to_virt(f) + (p->xb_addr & (PAGE_SIZE - 1)) + off, v, n);

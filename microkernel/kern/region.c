@@ -261,10 +261,14 @@ rfault_t region_fault(region_t *r, struct proc *p, vaddr_t addr, bool write, boo
     uint64_t *e = rpage(r, page, true);
     if (!e)
         return RFAULT_NO_MEMORY;
+    uint32_t rights = region_rights(r, p);
+    if (!rights)
+        return RFAULT_UNMAPPED;
     unsigned prot = *e & RPAGE_PROT_MASK;
     bool code = (r->flags & REGION_CODE) || (*e & RPAGE_EXEC);
-    bool writable = !(r->flags & (REGION_SHARED | REGION_CODE | REGION_PB)) && prot == DOGMA_PROT_RW;
-    if (prot == DOGMA_PROT_NONE)
+    bool writable = !(r->flags & (REGION_SHARED | REGION_CODE | REGION_PB)) &&
+                    prot == DOGMA_PROT_RW && (rights & DOGMA_R_WRITE);
+    if (prot == DOGMA_PROT_NONE || !(rights & (DOGMA_R_READ | DOGMA_R_WRITE)))
         return RFAULT_NOT_READABLE;
     if (write && !writable)
         return RFAULT_READONLY;
@@ -382,11 +386,12 @@ void region_destroy(region_t *r)
     kfree(r);
 }
 
-bool region_held_by(region_t *r, struct proc *p)
+uint32_t region_rights(region_t *r, struct proc *p)
 {
     if (r->flags & (REGION_STACK | REGION_PB))
-        return r->owner == p;
-    return cap_count_of(p, &r->obj) > 0;
+        return r->owner == p ? REGION_HELD | DOGMA_R_READ | DOGMA_R_WRITE : 0;
+    uint32_t rights = cap_rights_of(p, &r->obj);
+    return rights ? REGION_HELD | (rights & (DOGMA_R_READ | DOGMA_R_WRITE)) : 0;
 }
 
 bool region_write(region_t *r, vaddr_t addr, const void *src, size_t n)

@@ -108,6 +108,10 @@ int64_t sys_proc_spawn(sys_call_t *c)
         return sys_fail(c, err, err == DOGMA_E_BAD_ELF ? 0 : ARG_NONE, ee.offset, ee.offset);
     }
     int64_t h = child_handle(c, p);
+    if (!h) {
+        proc_end(p, PROC_TORN_DOWN, -1, 0);
+        return sys_fail(c, DOGMA_E_NO_MEMORY, ARG_NONE, 0, 0);
+    }
     move_grants(c, p, hs, c->a[4]);
     proc_start(p, entry, proc_pb_va(p), 0, proc_pb_va(p));
     return h;

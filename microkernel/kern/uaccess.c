@@ -19,8 +19,9 @@
 static dogma_err_t user_page(proc_t *p, vaddr_t va, bool write, paddr_t *out)
 {
     region_t *r = region_find(va);
-    if (!r || !region_held_by(r, p))
-        return DOGMA_E_BAD_ADDRESS;
+    uint32_t rights = r ? region_rights(r, p) : 0;
+    if (!(rights & (write ? DOGMA_R_WRITE : DOGMA_R_READ | DOGMA_R_WRITE)))
+        return DOGMA_E_BAD_ADDRESS; /* not held, or not with the right */
     size_t page = (va - r->base) / PAGE_SIZE;
     if ((r->flags & REGION_STACK) && page == 0)
         return DOGMA_E_BAD_ADDRESS; /* the guard */

@@ -66,6 +66,10 @@ void cap_table_clear(struct proc *p);
 bool cap_give_back(struct proc *from, kobj_t *o, uint32_t rights);
 /* How many of p's handles name o. */
 uint32_t cap_count_of(struct proc *p, const kobj_t *o);
+/* The union of the rights of p's handles to o, with CAP_HELD set when it
+ * holds any (0: it holds none). */
+#define CAP_HELD 0x80000000u
+uint32_t cap_rights_of(struct proc *p, const kobj_t *o);
 /* Frees the (cleared) table itself. */
 void cap_table_free(struct proc *p);
 

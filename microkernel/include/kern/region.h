@@ -81,7 +81,8 @@ typedef enum {
 } rfault_t;
 
 /* Makes the page at addr present in p's page table for the access, if the
- * region allows it. */
+ * region and p's handles to it allow it (a page is readable with READ or
+ * WRITE, writable with WRITE: x86 has no write-only pages). */
 rfault_t region_fault(region_t *r, struct proc *p, vaddr_t addr, bool write, bool exec);
 /* The frame behind the page at addr, allocated (zero) if need be; 0 when
  * out of memory. For the kernel's own copies. Breaks no sharing. */
@@ -108,8 +109,12 @@ void region_set_owner(region_t *r, struct proc *owner);
 /* A process ended: the regions it made that live on are charged to nobody. */
 void region_disown_all(struct proc *p);
 void region_destroy(region_t *r); /* kobj destructor */
-/* Does p hold r (a handle, or as its own stacklet or block)? */
-bool region_held_by(region_t *r, struct proc *p);
+/* What p may do to r's pages: 0 when it holds no handle to it (and it is
+ * not p's own stacklet or block), else some of DOGMA_R_READ and _WRITE
+ * (from the handles' rights; a stacklet or block is READ | WRITE), plus
+ * REGION_HELD. Pages allow less still (views, protection, code). */
+#define REGION_HELD 0x80000000u
+uint32_t region_rights(region_t *r, struct proc *p);
 
 size_t region_count(void);
 
