@@ -132,7 +132,17 @@ static uint64_t deadline_of(uint64_t timeout_ns)
     return now + timeout_ns < now ? UINT64_MAX - 1 : now + timeout_ns;
 }
 
-/* What item i shows now; the object behind it in *out_obj (NULL: inbox). */
+/* The right a handle needs to be waited on: what reading its state is. */
+static uint32_t wait_right(const kobj_t *o)
+{
+    switch (o->kind) {
+    case DOGMA_CAP_CHANNEL: return DOGMA_R_READ;
+    case DOGMA_CAP_PROCESS: return DOGMA_R_MONITOR;
+    default: return DOGMA_R_WAIT; /* notifications, irqs */
+    }
+}
+
+/* What item i shows now (objs[i] NULL: the inbox). */
 static uint32_t item_signals(proc_t *p, const dogma_wait_item_t *it, kobj_t *o)
 {
     if (it->handle == 0)
@@ -156,6 +166,8 @@ int64_t sys_wait(sys_call_t *c)
         return sys_uerr(c, e, 0);
     for (size_t i = 0; i < n; i++) {
         objs[i] = NULL;
+        if (items[i].reserved || (items[i].want & ~(uint32_t)DOGMA_SIG_ALL))
+            return sys_fail(c, DOGMA_E_BAD_ARG, 0, i, i);
         if (items[i].handle == 0)
             continue;
         cap_slot_t *s = cap_lookup(p, items[i].handle);
@@ -163,6 +175,8 @@ int64_t sys_wait(sys_call_t *c)
             return sys_fail(c, DOGMA_E_BAD_HANDLE, 0, i, i);
         if (!ipc_waitq(s->obj))
             return sys_fail(c, DOGMA_E_WRONG_KIND, 0, i, i);
+        if ((s->rights & wait_right(s->obj)) != wait_right(s->obj))
+            return sys_fail(c, DOGMA_E_RIGHTS, 0, i, i);
         objs[i] = s->obj;
     }
     uint64_t deadline = deadline_of(c->a[2]);
@@ -188,10 +202,16 @@ int64_t sys_wait(sys_call_t *c)
         bool woke = sched_block(deadline);
         ipc_cancel_waits(p);
         if (!woke) {
-            for (size_t i = 0; i < n; i++)
+            /* Something may have become true at the last moment: then it
+             * is an answer, not a timeout. */
+            int64_t late = -1;
+            for (size_t i = 0; i < n; i++) {
                 items[i].got = item_signals(p, &items[i], objs[i]);
+                if (late < 0 && (items[i].got & items[i].want))
+                    late = (int64_t)i;
+            }
             uaccess_copy_out(p, uptr(c->a[0]), items, n * sizeof *items);
-            return sys_fail(c, DOGMA_E_TIMED_OUT, 2, 0, 0);
+            return late >= 0 ? late : sys_fail(c, DOGMA_E_TIMED_OUT, 2, 0, 0);
         }
     }
 }
@@ -486,6 +506,8 @@ int64_t sys_lock_wait(sys_call_t *c)
         return sys_uerr(c, e, 0);
     if (word != (uint32_t)c->a[1])
         return 1; /* it changed: do not sleep */
+    if (c->a[2] == 0)
+        return sys_fail(c, DOGMA_E_TIMED_OUT, 2, 0, 0); /* a poll, as in wait */
     ipc_lock_enqueue(p, c->a[0]);
     bool woke = sched_block(deadline_of(c->a[2]));
     ipc_lock_dequeue(p);

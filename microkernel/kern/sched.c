@@ -183,8 +183,11 @@ void sched_reschedule(void)
     proc_t *next = rq_pop();
     if (!next)
         next = &idle;
-    if (next == prev)
+    if (next == prev) {
+        if (!prev->slice_end) /* a yield with nobody to yield to */
+            prev->slice_end = arch_timer_ticks() + SCHED_SLICE_TICKS;
         return;
+    }
     switch_to(next);
 }
 
@@ -203,6 +206,7 @@ bool sched_yield_to(proc_t *to)
     if (to == p || to->state != PROC_RUNNABLE || !to->on_rq)
         return false;
     rq_unlink(to);
+    p->yields++;
     /* The caller keeps its place (first in its queue) and its slice; the
      * other process runs on what is left of it. */
     to->slice_end = p->slice_end;
@@ -217,6 +221,7 @@ bool sched_block(uint64_t deadline)
     KASSERT(p != &idle);
     p->state = PROC_BLOCKED;
     p->timed_out = false;
+    p->slice_end = 0; /* a fresh slice when it runs again */
     p->deadline = deadline;
     if (deadline)
         sleep_insert(p);

@@ -327,6 +327,41 @@ static void test_refused(void)
     dispose(n);
 }
 
+/* Waiting reads an object's state, so it needs the right that reading it
+ * takes: READ on a channel, WAIT on a notification, MONITOR on a process;
+ * an item's reserved word must be 0 and its wants known signals. */
+static void test_wait_rights(void)
+{
+    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
+    uint32_t a = (uint32_t)OK(ch), b = (uint32_t)ch.r1;
+    uint32_t note = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t weak_ch = t_dup(a, DOGMA_R_WRITE), weak_note = t_dup(note, DOGMA_R_SIGNAL);
+    dogma_wait_item_t it = {.handle = weak_ch, .want = DOGMA_SIG_READABLE};
+    FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), RIGHTS, 0);
+    it.handle = weak_note;
+    it.want = DOGMA_SIG_NOTIFIED;
+    FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), RIGHTS, 0);
+    it.handle = note;
+    it.reserved = 1;
+    FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), BAD_ARG, 0);
+    it.reserved = 0;
+    it.want = 0x40;
+    FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), BAD_ARG, 0);
+    it.want = DOGMA_SIG_NOTIFIED;
+    FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), TIMED_OUT, 2);
+    /* lock_wait with timeout 0 polls too: no sleep, TIMED_OUT at once. */
+    static volatile uint32_t word;
+    uint64_t yields = t_self().yields;
+    FAILS(DSYS3(DOGMA_SYS_lock_wait, &word, 0, 0), TIMED_OUT, 2);
+    CHECK(t_self().yields == yields);
+    dispose(weak_ch);
+    dispose(weak_note);
+    dispose(a);
+    dispose(b);
+    dispose(note);
+    t_printf("wait needs READ, WAIT or MONITOR; reserved and unknown bits refused; 0 polls");
+}
+
 int test_main(void)
 {
     uint64_t mode = child_mode();
@@ -341,6 +376,7 @@ int test_main(void)
         return 1;
     }
     test_refused();
+    test_wait_rights();
     test_ready_and_timeout();
     test_notify();
     test_woken();

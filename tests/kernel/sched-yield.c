@@ -231,11 +231,13 @@ static void test_yield_to_order(void)
     t_printf("yield_to: %d rounds ran the target alone (%u disturbed by preemption)",
              MARK_ROUNDS, disturbed);
 
-    /* Our own yields count, one each. */
+    /* Our own yields count, one each, yield_to as well as yield. */
     uint64_t y0 = t_self().yields;
     for (int i = 0; i < 5; i++)
         OK(DSYS0(DOGMA_SYS_yield));
     CHECK(t_self().yields == y0 + 5);
+    OK(DSYS1(DOGMA_SYS_yield_to, m1));
+    CHECK(t_self().yields == y0 + 6);
 
     s->stop = 1;
     CHECK(t_join(m1) == 0 && t_join(m2) == 0);

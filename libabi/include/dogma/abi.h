@@ -220,6 +220,7 @@ enum {
 #define DOGMA_SIG_EXITED    0x08 /* process: it has ended */
 #define DOGMA_SIG_IRQ       0x10 /* irq: the line fired */
 #define DOGMA_SIG_INBOX     0x20 /* handle 0: a capability is in the inbox */
+#define DOGMA_SIG_ALL       0x3f
 
 /* fault_return */
 #define DOGMA_FAULT_RESUME   0 /* retry the faulting instruction */
