@@ -84,6 +84,8 @@ uint32_t cap_insert(proc_t *p, kobj_t *o, uint32_t rights)
     cap_table_t *t = &p->caps;
     if (t->used + 1 >= t->nslots && !table_grow(t))
         return 0;
+    if (o->kind == DOGMA_CAP_REGION && !region_hold((region_t *)o, p, rights))
+        return 0;
     for (uint32_t i = 1; i < t->nslots; i++) {
         cap_slot_t *s = &t->slots[i];
         if (s->obj)
@@ -98,7 +100,7 @@ uint32_t cap_insert(proc_t *p, kobj_t *o, uint32_t rights)
             s->gen = 1;
         return i | (s->gen << 12);
     }
-    return 0;
+    kpanic("cap_insert: no free slot in a table with room");
 }
 
 bool cap_put_slot(proc_t *p, uint32_t index, uint32_t gen, kobj_t *o, uint32_t rights)
@@ -108,6 +110,8 @@ bool cap_put_slot(proc_t *p, uint32_t index, uint32_t gen, kobj_t *o, uint32_t r
         if (!table_grow(t))
             return false;
     KASSERT(!t->slots[index].obj);
+    if (o->kind == DOGMA_CAP_REGION && !region_hold((region_t *)o, p, rights))
+        return false;
     t->slots[index] = (cap_slot_t){o, rights, gen};
     t->used++;
     return true;
@@ -132,7 +136,10 @@ cap_slot_t *cap_lookup(proc_t *p, uint32_t handle)
  * until it dies: for them, verification is what keeps to the rights. */
 static void after_take(proc_t *p, kobj_t *o)
 {
-    if (o->kind == DOGMA_CAP_REGION && p->kind == DOGMA_PROC_ISOLATED)
+    if (o->kind != DOGMA_CAP_REGION)
+        return;
+    region_unhold((region_t *)o, p, cap_rights_of(p, o));
+    if (p->kind == DOGMA_PROC_ISOLATED)
         region_unmap_from((region_t *)o, p->vs);
 }
 

@@ -112,14 +112,15 @@ waitq_t *ipc_waitq(kobj_t *o)
     }
 }
 
+_Static_assert(DOGMA_WAIT_MAX <= sizeof(((proc_t *)0)->waiters) / sizeof(waiter_t),
+               "proc_t.waiters holds a whole wait");
+
 /* ---- waiting ------------------------------------------------------------- */
 
 void ipc_cancel_waits(proc_t *p)
 {
     for (unsigned i = 0; i < p->nwaiters; i++)
         waitq_remove(&p->waiters[i]);
-    kfree(p->waiters);
-    p->waiters = NULL;
     p->nwaiters = 0;
     ipc_lock_dequeue(p);
 }
@@ -193,9 +194,7 @@ int64_t sys_wait(sys_call_t *c)
             uaccess_copy_out(p, uptr(c->a[0]), items, n * sizeof *items);
             return ready >= 0 ? ready : sys_fail(c, DOGMA_E_TIMED_OUT, 2, 0, 0);
         }
-        p->waiters = kzalloc(n * sizeof *p->waiters);
-        if (!p->waiters)
-            return sys_fail(c, DOGMA_E_NO_MEMORY, ARG_NONE, 0, 0);
+        /* The nodes live in the process: a wait allocates nothing. */
         p->nwaiters = (unsigned)n;
         for (size_t i = 0; i < n; i++)
             waitq_add(objs[i] ? ipc_waitq(objs[i]) : &p->inbox_waiters, &p->waiters[i], p);

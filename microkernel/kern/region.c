@@ -381,6 +381,8 @@ void region_destroy(region_t *r)
     }
     kfree(r->leaves);
     kfree(r->maps);
+    KASSERT(r->nholders == 0);
+    kfree(r->holders);
     sorted_remove(r);
     vrange_free(&kvrange, r->base, (r->npages + 1) * PAGE_SIZE);
     kfree(r);
@@ -390,8 +392,48 @@ uint32_t region_rights(region_t *r, struct proc *p)
 {
     if (r->flags & (REGION_STACK | REGION_PB))
         return r->owner == p ? REGION_HELD | DOGMA_R_READ | DOGMA_R_WRITE : 0;
-    uint32_t rights = cap_rights_of(p, &r->obj);
-    return rights ? REGION_HELD | (rights & (DOGMA_R_READ | DOGMA_R_WRITE)) : 0;
+    for (uint32_t i = 0; i < r->nholders; i++)
+        if (r->holders[i].proc == p)
+            return REGION_HELD | (r->holders[i].rights & (DOGMA_R_READ | DOGMA_R_WRITE));
+    return 0;
+}
+
+bool region_hold(region_t *r, struct proc *p, uint32_t rights)
+{
+    for (uint32_t i = 0; i < r->nholders; i++) {
+        if (r->holders[i].proc == p) {
+            r->holders[i].rights |= rights;
+            r->holders[i].handles++;
+            return true;
+        }
+    }
+    if (r->nholders == r->capholders) {
+        uint32_t n = r->capholders ? r->capholders * 2 : 2;
+        struct region_holder *a = kmalloc(n * sizeof *a);
+        if (!a)
+            return false;
+        if (r->holders)
+            memcpy(a, r->holders, r->nholders * sizeof *a);
+        kfree(r->holders);
+        r->holders = a;
+        r->capholders = n;
+    }
+    r->holders[r->nholders++] = (struct region_holder){p, rights, 1};
+    return true;
+}
+
+void region_unhold(region_t *r, struct proc *p, uint32_t remaining_rights)
+{
+    for (uint32_t i = 0; i < r->nholders; i++) {
+        if (r->holders[i].proc != p)
+            continue;
+        if (--r->holders[i].handles == 0)
+            r->holders[i] = r->holders[--r->nholders];
+        else
+            r->holders[i].rights = remaining_rights;
+        return;
+    }
+    KASSERT(!"region_unhold: not a holder");
 }
 
 bool region_write(region_t *r, vaddr_t addr, const void *src, size_t n)

@@ -75,8 +75,7 @@ bool kern_syscall(arch_uctx_t *u)
 {
     proc_t *p = sched_current();
     sys_call_t c = {.p = p, .nr = (unsigned)MIN(arch_uctx_syscall_number(u), 0xffffffffu)};
-    for (unsigned i = 0; i < 6; i++)
-        c.a[i] = arch_uctx_arg(u, i);
+    arch_uctx_args(u, c.a);
     p->full_return = false;
     sys_calls++;
 

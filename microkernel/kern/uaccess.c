@@ -83,7 +83,10 @@ dogma_err_t uaccess_copy_in(proc_t *p, void *dst, uptr_t src, size_t n)
 
 dogma_err_t uaccess_copy_out(proc_t *p, uptr_t dst, const void *src, size_t n)
 {
-    /* Check the whole range first, so a failure writes nothing. */
+    /* Within one page the one check is the copy's own; otherwise check the
+     * whole range first, so a failure writes nothing. */
+    if ((dst.addr & (PAGE_SIZE - 1)) + n <= PAGE_SIZE)
+        return walk(p, dst, n, true, (uint8_t *)src, true);
     dogma_err_t e = walk(p, dst, n, true, NULL, false);
     return e ? e : walk(p, dst, n, true, (uint8_t *)src, true);
 }

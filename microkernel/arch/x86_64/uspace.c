@@ -88,18 +88,15 @@ uint64_t arch_uctx_sp(const arch_uctx_t *u) { return ctf_of(u)->rsp; }
 uint64_t arch_uctx_syscall_number(const arch_uctx_t *u) { return ctf_of(u)->rax; }
 uint64_t arch_uctx_fp(const arch_uctx_t *u) { return ctf_of(u)->rbp; }
 
-uint64_t arch_uctx_arg(const arch_uctx_t *u, unsigned i)
+void arch_uctx_args(const arch_uctx_t *u, uint64_t out[6])
 {
     const trap_frame_t *tf = ctf_of(u);
-    switch (i) {
-    case 0: return tf->rdi;
-    case 1: return tf->rsi;
-    case 2: return tf->rdx;
-    case 3: return tf->r10;
-    case 4: return tf->r8;
-    case 5: return tf->r9;
-    default: return 0;
-    }
+    out[0] = tf->rdi;
+    out[1] = tf->rsi;
+    out[2] = tf->rdx;
+    out[3] = tf->r10;
+    out[4] = tf->r8;
+    out[5] = tf->r9;
 }
 
 void arch_uctx_relocate(arch_uctx_t *u, vaddr_t lo, vaddr_t hi, int64_t delta)

@@ -163,7 +163,8 @@ void arch_uctx_init(arch_uctx_t *u, vaddr_t ip, vaddr_t sp, uint64_t arg0, uint6
 void arch_uctx_set_result(arch_uctx_t *u, uint64_t r0, uint64_t r1);
 uint64_t arch_uctx_ip(const arch_uctx_t *u);
 uint64_t arch_uctx_sp(const arch_uctx_t *u);
-uint64_t arch_uctx_arg(const arch_uctx_t *u, unsigned i); /* system-call argument i */
+/* The system call's six arguments, in order. */
+void arch_uctx_args(const arch_uctx_t *u, uint64_t out[6]);
 uint64_t arch_uctx_syscall_number(const arch_uctx_t *u);
 /* The frame pointer (rbp), head of the chain of [saved fp, return ip]. */
 uint64_t arch_uctx_fp(const arch_uctx_t *u);

@@ -83,8 +83,8 @@ typedef struct proc {
     uint64_t run_start;      /* uptime ns when it last got the CPU */
 
     /* waiting (kern/sched.c, kern/ipc.c) */
-    waiter_t *waiters;       /* the nodes it has on objects' queues */
-    unsigned nwaiters;
+    waiter_t waiters[16];    /* its nodes on objects' queues (DOGMA_WAIT_MAX) */
+    unsigned nwaiters;       /* how many are queued now */
     uint64_t deadline;       /* uptime ns, 0 = none */
     struct proc *sleep_next;
     bool timed_out;

@@ -53,6 +53,13 @@ typedef struct region {
     arch_vs_t **maps;
     uint32_t nmaps, capmaps;
     size_t resident;    /* pages with a frame */
+    /* Who holds handles to it, with the union of their rights: faults and
+     * user copies ask on every page, so this is not a table scan. */
+    struct region_holder {
+        struct proc *proc;
+        uint32_t rights, handles;
+    } *holders;
+    uint32_t nholders, capholders;
 } region_t;
 
 /* Sets up the frames' sharing counts (at boot, after the heap). */
@@ -115,6 +122,11 @@ void region_destroy(region_t *r); /* kobj destructor */
  * REGION_HELD. Pages allow less still (views, protection, code). */
 #define REGION_HELD 0x80000000u
 uint32_t region_rights(region_t *r, struct proc *p);
+/* cap.c tells the region of each handle p gains (false: out of memory,
+ * nothing changed) and of each it loses (rights: what p's remaining
+ * handles to it allow). */
+bool region_hold(region_t *r, struct proc *p, uint32_t rights);
+void region_unhold(region_t *r, struct proc *p, uint32_t remaining_rights);
 
 size_t region_count(void);
 
