@@ -28,7 +28,6 @@
 #include "dogma_user.h"
 
 #define PAGE 4096ull
-#define MODE_TAG 0x6261646900000000ull
 #define SCRATCH 0x3ff
 #define MB (1024ull * 1024)
 #define INBOX_MAX 16 /* a process's capability inbox */
@@ -38,21 +37,6 @@ enum {
     M_LISTEN,    /* listen for capabilities, wait for the notification; exit 0 */
     M_EXIT_ODD,  /* exit with status 2^63 */
 };
-
-int64_t bi_fork(uint64_t junk0, uint64_t junk1); /* badinput.S */
-
-typedef struct {
-    uint64_t nr;
-    const char *name;
-    unsigned nargs, kind, rights;
-} call_t;
-
-static const call_t calls[] = {
-#define CALL(num, name, n, k, r) {num, #name, n, k, r},
-    DOGMA_SYSCALLS(CALL)
-#undef CALL
-};
-#define NCALLS (sizeof calls / sizeof calls[0])
 
 /* The fixtures every section uses. */
 static struct {
@@ -71,7 +55,6 @@ static struct {
     uint32_t none[DOGMA_CAP_NKINDS]; /* per kind, a handle with no rights (0: none) */
 } fx;
 
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
 static uint64_t okbuf(void) { return fx.rw_base; }
 static uint64_t okbuf2(void) { return fx.rw_base + PAGE; }
 static uint64_t rw_end(void) { return fx.rw_base + 6 * PAGE; }
@@ -91,18 +74,6 @@ static void fails(dsys_t r, int err, int arg, uint64_t nr, const char *what, uin
 
 /* ---- children --------------------------------------------------------------------- */
 
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
 static int child(uint64_t mode)
 {
     if (mode == M_EXIT_ODD) {
@@ -111,71 +82,43 @@ static int child(uint64_t mode)
     }
     if (mode == M_LISTEN)
         OK(DSYS1(DOGMA_SYS_cap_listen, 1));
-    dogma_wait_item_t it = {.handle = t_grant(1), .want = DOGMA_SIG_NOTIFIED};
-    OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX));
+    t_wait_for(t_grant(1), DOGMA_SIG_NOTIFIED);
     return 0;
-}
-
-static uint32_t spawn_mode(uint64_t mode, const uint32_t *extra, unsigned n)
-{
-    uint32_t g[DOGMA_MAX_GRANTS];
-    g[0] = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode));
-    for (unsigned i = 0; i < n; i++)
-        g[1 + i] = extra[i];
-    return t_spawn("badinput", g, n + 1, NULL);
-}
-
-static void wait_blocked(uint32_t p)
-{
-    while (t_info(p).state != DOGMA_PROC_BLOCKED)
-        OK(DSYS0(DOGMA_SYS_yield));
 }
 
 /* ---- fixtures ---------------------------------------------------------------------- */
 
 static void setup(void)
 {
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 6 * PAGE, 0);
-    fx.rw = (uint32_t)OK(r);
-    fx.rw_base = r.r1;
+    fx.rw = t_region(6 * PAGE, &fx.rw_base);
     memset((void *)(rw_end() - 8), 'A', 8); /* no NUL before the end */
     OK(DSYS4(DOGMA_SYS_region_protect, fx.rw, 2 * PAGE, PAGE, DOGMA_PROT_RO));
     OK(DSYS4(DOGMA_SYS_region_protect, fx.rw, 3 * PAGE, PAGE, DOGMA_PROT_NONE));
 
-    r = DSYS2(DOGMA_SYS_region_create, PAGE, 0);
-    fx.view = (uint32_t)OK(r);
-    fx.view_base = r.r1;
-    memcpy((void *)r.r1, "a view", 7);
+    fx.view = t_region(PAGE, &fx.view_base);
+    memcpy((void *)fx.view_base, "a view", 7);
     OK(DSYS2(DOGMA_SYS_region_share, fx.view, DOGMA_SHARE_VIEW));
+    fx.shared = t_shared_rw(PAGE, NULL, NULL);
 
-    r = DSYS2(DOGMA_SYS_region_create, PAGE, 0);
-    fx.shared = (uint32_t)OK(r);
-    OK(DSYS2(DOGMA_SYS_region_share, fx.shared, DOGMA_SHARE_RW));
-
-    r = DSYS2(DOGMA_SYS_region_create, PAGE, 0);
-    uint32_t given = (uint32_t)OK(r);
-    fx.given_base = r.r1;
-    *(volatile uint64_t *)r.r1 = 1;
-    fx.wake = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t given = t_region(PAGE, &fx.given_base);
+    *(volatile uint64_t *)fx.given_base = 1;
+    fx.wake = t_notify();
     uint32_t g[2] = {t_dup(fx.wake, DOGMA_R_WAIT | DOGMA_R_TRANSFER), given};
-    fx.sleeper = spawn_mode(M_SLEEP, g, 2);
-    fx.wake2 = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    fx.sleeper = t_spawn_mode("badinput", M_SLEEP, g, 2, NULL);
+    fx.wake2 = t_notify();
     g[0] = t_dup(fx.wake2, DOGMA_R_WAIT | DOGMA_R_TRANSFER);
-    fx.listener = spawn_mode(M_LISTEN, g, 1);
-    wait_blocked(fx.sleeper);
-    wait_blocked(fx.listener);
+    fx.listener = t_spawn_mode("badinput", M_LISTEN, g, 1, NULL);
+    t_wait_blocked(fx.sleeper);
+    t_wait_blocked(fx.listener);
 
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    OK(ch);
-    fx.ea = (uint32_t)ch.r;
-    fx.eb = (uint32_t)ch.r1;
+    fx.ea = t_channel(&fx.eb);
     uint32_t t = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 77));
     OK(DSYS5(DOGMA_SYS_channel_send, fx.ea, "sixteen bytes!!", 16, &t, 1));
 
     fx.tok = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 1));
-    fx.stale = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
-    dispose(fx.stale);
-    fx.code = (uint32_t)OK(DSYS2(DOGMA_SYS_region_create, PAGE, 0));
+    fx.stale = t_notify();
+    t_dispose(fx.stale);
+    fx.code = t_region(PAGE, NULL);
     CHECK(t_initrd_find("tests/badinput", &fx.elf_off, &fx.elf_size));
 
     fx.none[DOGMA_CAP_REGION] = t_dup(fx.shared, 0);
@@ -192,27 +135,18 @@ static void teardown(void)
 {
     for (unsigned k = 0; k < DOGMA_CAP_NKINDS; k++)
         if (fx.none[k])
-            dispose(fx.none[k]);
+            t_dispose(fx.none[k]);
     OK(DSYS2(DOGMA_SYS_notify_signal, fx.wake, 1));
     OK(DSYS2(DOGMA_SYS_notify_signal, fx.wake2, 1));
-    CHECK(t_join(fx.sleeper) == 0);
-    CHECK(t_join(fx.listener) == 0);
-    uint32_t hs[] = {fx.rw, fx.view, fx.shared, fx.sleeper, fx.listener, fx.wake, fx.wake2,
-                     fx.ea, fx.eb, fx.tok, fx.code};
+    t_expect_exit(fx.sleeper, 0);
+    t_expect_exit(fx.listener, 0);
+    uint32_t hs[] = {fx.rw, fx.view, fx.shared, fx.wake, fx.wake2, fx.ea, fx.eb, fx.tok, fx.code};
     for (unsigned i = 0; i < sizeof hs / sizeof hs[0]; i++)
-        dispose(hs[i]);
+        t_dispose(hs[i]);
     CHECK(t_self().handles == 4); /* the three grants and the image */
 }
 
 /* ---- numbers ------------------------------------------------------------------------ */
-
-static bool is_call(uint64_t nr)
-{
-    for (unsigned i = 0; i < NCALLS; i++)
-        if (calls[i].nr == nr)
-            return true;
-    return false;
-}
 
 static void test_numbers(void)
 {
@@ -222,7 +156,7 @@ static void test_numbers(void)
     unsigned gaps = 0;
     for (uint64_t nr = 0; nr < DOGMA_SYSCALL_MAX + sizeof extra / sizeof extra[0]; nr++) {
         uint64_t n = nr < DOGMA_SYSCALL_MAX ? nr : extra[nr - DOGMA_SYSCALL_MAX];
-        if (is_call(n))
+        if (t_call(n))
             continue;
         gaps++;
         dsys_t r = dsys(n, okbuf(), 16, 0, 0, 0, 0);
@@ -235,20 +169,14 @@ static void test_numbers(void)
 
 /* ---- handles in argument 0 ---------------------------------------------------------- */
 
-static bool kind_matches(unsigned want, unsigned kind)
-{
-    return want == DOGMA_CAP_ANY || want == kind ||
-           (want == DOGMA_CAP_MEMORY && (kind == DOGMA_CAP_REGION || kind == DOGMA_CAP_VIEW));
-}
-
 static void test_handles(void)
 {
     const uint64_t junk[] = {0, 1, 0xfff, 0x1000, 0xfffff, 0xffffffffull, fx.stale,
                              (1ull << 32) | fx.tok, (1ull << 63) | fx.tok, UINT64_MAX,
                              0xffff800000000000ull};
     unsigned checked = 0;
-    for (unsigned i = 0; i < NCALLS; i++) {
-        const call_t *c = &calls[i];
+    for (unsigned i = 0; i < t_ncalls; i++) {
+        const t_call_t *c = &t_calls[i];
         if (c->kind == DOGMA_CAP_NONE)
             continue;
         for (unsigned j = 0; j < sizeof junk / sizeof junk[0]; j++) {
@@ -258,7 +186,7 @@ static void test_handles(void)
             checked++;
         }
         /* A token is never what a call wants (except "any"). */
-        if (!kind_matches(c->kind, DOGMA_CAP_TOKEN)) {
+        if (!t_kind_fits(c->kind, DOGMA_CAP_TOKEN)) {
             fails(dsys(c->nr, fx.tok, okbuf(), 0, 0, 0, 0), DOGMA_E_WRONG_KIND, 0, c->nr, c->name,
                   fx.tok);
             checked++;
@@ -267,7 +195,7 @@ static void test_handles(void)
             continue;
         uint32_t h = 0;
         for (unsigned k = 0; k < DOGMA_CAP_NKINDS && !h; k++)
-            if (fx.none[k] && kind_matches(c->kind, k))
+            if (fx.none[k] && t_kind_fits(c->kind, k))
                 h = fx.none[k];
         if (!h) {
             t_printf("no handle of kind %u to test %s without rights", c->kind, c->name);
@@ -397,10 +325,9 @@ static void test_pointers(void)
     CHECK(OK(r) == 16 && r.r1 == 1);
     CHECK(memcmp((void *)okbuf(), "sixteen bytes!!", 16) == 0);
     uint32_t t = *(uint32_t *)okbuf2();
-    dogma_cap_info_t ci;
-    OK(DSYS2(DOGMA_SYS_cap_info, t, &ci));
+    dogma_cap_info_t ci = t_cap_info(t);
     CHECK(ci.kind == DOGMA_CAP_TOKEN && ci.object == 77);
-    dispose(t);
+    t_dispose(t);
     FAILS(DSYS1(DOGMA_SYS_self_info, fx.rw_base + 2 * PAGE), BAD_ADDRESS, 0);
     FAILS(DSYS2(DOGMA_SYS_debug_log, fx.rw_base + 3 * PAGE, 1), BAD_ADDRESS, 0);
     CHECK(t_info(fx.sleeper).state == DOGMA_PROC_BLOCKED);
@@ -451,7 +378,7 @@ static void test_ranges(void)
     CHECK(t_last_error().min == 1);
     dsys_t r = DSYS5(DOGMA_SYS_channel_recv, fx.eb, okbuf2(), 40, okbuf(), 1);
     CHECK(OK(r) == 40 && r.r1 == 1);
-    dispose(*(uint32_t *)okbuf());
+    t_dispose(*(uint32_t *)okbuf());
     FAILS(DSYS5(DOGMA_SYS_channel_recv, fx.eb, okbuf2(), 256, okbuf(), 4), EMPTY, 0);
 
     FAILS(DSYS2(DOGMA_SYS_notify_signal, fx.wake, 0), BAD_ARG, 1);
@@ -494,8 +421,7 @@ static void test_ranges(void)
 static void test_spawn(void)
 {
     uint32_t init = t_grant(0);
-    dogma_region_info_t ri;
-    OK(DSYS2(DOGMA_SYS_region_info, init, &ri));
+    dogma_region_info_t ri = t_region_info(init);
     uint64_t off, size;
     CHECK(t_initrd_find("README.txt", &off, &size));
     FAILS(DSYS6(DOGMA_SYS_proc_spawn, init, off, size, 0, 0, 0), BAD_ELF, 0);
@@ -542,15 +468,10 @@ static void test_spawn(void)
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), fx.code, 0, d), BAD_ARG, 3);
     d->xblock = 0xffff800000000000ull;
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), fx.code, 0, d), BAD_ARG, 3);
-    dogma_region_info_t ci;
-    OK(DSYS2(DOGMA_SYS_region_info, fx.code, &ci)); /* still ours */
+    t_region_info(fx.code); /* still ours */
 
     /* Ending: an exit status of 2^63 is kept as it is. */
-    uint32_t p = spawn_mode(M_EXIT_ODD, NULL, 0);
-    t_join(p);
-    dogma_proc_info_t pi = t_info(p);
-    CHECK(pi.state == DOGMA_PROC_EXITED && (uint64_t)pi.exit_status == 1ull << 63);
-    dispose(p);
+    t_expect_exit(t_spawn_mode("badinput", M_EXIT_ODD, NULL, 0, NULL), (int64_t)(1ull << 63));
 }
 
 static void test_processes(void)
@@ -568,7 +489,7 @@ static void test_processes(void)
         OK(DSYS2(DOGMA_SYS_cap_send, fx.listener, OK(DSYS1(DOGMA_SYS_token_create, i))));
     t = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 99));
     FAILS(DSYS2(DOGMA_SYS_cap_send, fx.listener, t), FULL, 0);
-    dispose(t); /* kept by the refusal */
+    t_dispose(t); /* kept by the refusal */
     FAILS(DSYS0(DOGMA_SYS_cap_receive), EMPTY, -1);
     dsys_t r = dsys(DOGMA_SYS_cap_receive, UINT64_MAX, UINT64_MAX, 0, 0, 0, 0);
     FAILS(r, EMPTY, -1);
@@ -578,13 +499,12 @@ static void test_processes(void)
     CHECK(OK(dsys(DOGMA_SYS_clock, UINT64_MAX, 1, 2, 3, 4, 5)) > 0);
     r = dsys(DOGMA_SYS_channel_create, UINT64_MAX, 0xffff800000000000ull, 0, 0, 0, 0);
     OK(r);
-    dispose((uint32_t)r.r);
-    dispose((uint32_t)r.r1);
-    dispose((uint32_t)OK(dsys(DOGMA_SYS_notify_create, UINT64_MAX, 1, 2, 3, 4, 5)));
-    dispose((uint32_t)OK(dsys(DOGMA_SYS_token_create, UINT64_MAX, 1, 2, 3, 4, 5)));
-    uint32_t ch = (uint32_t)OK(((dsys_t){bi_fork(UINT64_MAX, 0xffff800000000000ull), 0}));
-    CHECK(t_join(ch) == 0);
-    dispose(ch);
+    t_dispose((uint32_t)r.r);
+    t_dispose((uint32_t)r.r1);
+    t_dispose((uint32_t)OK(dsys(DOGMA_SYS_notify_create, UINT64_MAX, 1, 2, 3, 4, 5)));
+    t_dispose((uint32_t)OK(dsys(DOGMA_SYS_token_create, UINT64_MAX, 1, 2, 3, 4, 5)));
+    dsys_t f = {t_fork_exit0(UINT64_MAX, 0xffff800000000000ull), 0};
+    t_expect_exit((uint32_t)OK(f), 0);
 }
 
 static void test_stack_limits(void)
@@ -614,14 +534,13 @@ static void test_stack_limits(void)
  * goes, everything works again. */
 static void test_exhaustion(void)
 {
-    dsys_t big = DSYS2(DOGMA_SYS_region_create, 1ull << 30, 0);
-    OK(big);
+    uint64_t big_base, marked_base;
+    uint32_t big = t_region(1ull << 30, &big_base);
     /* Never touched: its page entries do not exist yet. */
-    dsys_t marked = DSYS2(DOGMA_SYS_region_create, 64 * MB, 0);
-    OK(marked);
+    uint32_t marked = t_region(64 * MB, &marked_base);
     uint64_t pages = 0;
     dsys_t r;
-    while ((r = DSYS1(DOGMA_SYS_self_info, big.r1 + pages * PAGE)).r >= 0)
+    while ((r = DSYS1(DOGMA_SYS_self_info, big_base + pages * PAGE)).r >= 0)
         CHECK(++pages < (1ull << 30) / PAGE);
     FAILS(r, NO_MEMORY, 0);
     t_printf("out of frames after %lu pages", pages);
@@ -632,7 +551,7 @@ static void test_exhaustion(void)
             DSYS0(DOGMA_SYS_channel_create), DSYS2(DOGMA_SYS_region_create, PAGE, 0),
             DSYS1(DOGMA_SYS_stack_grow, 64 * 1024),
             DSYS6(DOGMA_SYS_proc_spawn, t_grant(0), fx.elf_off, fx.elf_size, 0, 0, 0),
-            DSYS1(DOGMA_SYS_self_info, big.r1 + (1ull << 30) - PAGE),
+            DSYS1(DOGMA_SYS_self_info, big_base + (1ull << 30) - PAGE),
         };
         for (unsigned k = 0; k < sizeof rs / sizeof rs[0]; k++) {
             if (rs[k].r >= 0) {
@@ -649,32 +568,28 @@ static void test_exhaustion(void)
             t_join((uint32_t)rs[5].r); /* a badinput child without a mode: returns 0 */
         for (unsigned k = 0; k < 6; k++)
             if (k != 4 && rs[k].r > 0)
-                dispose((uint32_t)rs[k].r);
+                t_dispose((uint32_t)rs[k].r);
         if (rs[2].r > 0)
-            dispose((uint32_t)rs[2].r1); /* the channel's other end */
+            t_dispose((uint32_t)rs[2].r1); /* the channel's other end */
     }
     t_printf("under exhaustion: %u calls succeeded, %u refused", ok, refused);
     CHECK(refused > 0);
     /* A protection either holds or is refused, never lost. */
-    r = DSYS4(DOGMA_SYS_region_protect, marked.r, 0, 64 * MB, DOGMA_PROT_NONE);
+    r = DSYS4(DOGMA_SYS_region_protect, marked, 0, 64 * MB, DOGMA_PROT_NONE);
     CHECK(r.r == 0 || r.r == -DOGMA_E_NO_MEMORY);
     t_printf("a 64 MiB protect under exhaustion: %s", r.r ? t_strerror((int)-r.r) : "applied");
-    OK(DSYS1(DOGMA_SYS_cap_dispose, big.r)); /* frames again */
+    t_dispose(big); /* frames again */
     if (r.r == 0)
         for (uint64_t off = 0; off < 64 * MB; off += 4 * MB)
-            FAILS(DSYS2(DOGMA_SYS_debug_log, marked.r1 + off, 1), BAD_ADDRESS, 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, marked.r));
+            FAILS(DSYS2(DOGMA_SYS_debug_log, marked_base + off, 1), BAD_ADDRESS, 0);
+    t_dispose(marked);
     while (DSYS0(DOGMA_SYS_stack_shrink).r >= 0)
         ;
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
-    if (mode)
-        return child(mode);
-    if (t_pb64(DOGMA_PB_INITRD) == 0)
-        return 0;
+    t_child_main(child);
     setup();
     test_numbers();
     test_handles();

@@ -83,10 +83,8 @@ static void stacklets(void)
 
 static void yields_isolated(void)
 {
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t word = (uint32_t)OK(r);
-    OK(DSYS2(DOGMA_SYS_region_share, word, DOGMA_SHARE_RW));
-    uint32_t g = t_dup(word, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER);
+    uint64_t base;
+    uint32_t g, word = t_shared_rw(4096, &base, &g);
     uint32_t partner = t_spawn("bench", &g, 1, NULL);
     DSYS0(DOGMA_SYS_yield); /* let it start */
     int n = 1000;
@@ -102,16 +100,46 @@ static void yields_isolated(void)
         samples[i] = t_rdtsc() - a;
     }
     report_median("yield_to round trip, two isolated processes", n);
-    *(volatile uint32_t *)r.r1 = 1;
-    CHECK(t_join(partner) == 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, partner));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, word));
+    *(volatile uint32_t *)base = 1;
+    t_expect_exit(partner, 0);
+    t_dispose(word);
+}
+
+/* The calls of one exchange without a switch: both ends are ours. */
+static void ipc_parts(void)
+{
+    uint32_t b, a = t_channel(&b);
+    uint64_t msg = 0;
+    dogma_wait_item_t it = {.handle = b, .want = DOGMA_SIG_READABLE};
+    for (int i = 0; i < MAXN; i++) {
+        uint64_t t = t_rdtsc();
+        DSYS5(DOGMA_SYS_channel_send, a, &msg, 8, 0, 0);
+        samples[i] = t_rdtsc() - t;
+        DSYS5(DOGMA_SYS_channel_recv, b, &msg, 8, 0, 0);
+    }
+    report_median("channel_send of 8 bytes (no switch)", MAXN);
+    for (int i = 0; i < MAXN; i++) {
+        DSYS5(DOGMA_SYS_channel_send, a, &msg, 8, 0, 0);
+        uint64_t t = t_rdtsc();
+        DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX);
+        samples[i] = t_rdtsc() - t;
+        DSYS5(DOGMA_SYS_channel_recv, b, &msg, 8, 0, 0);
+    }
+    report_median("wait on a ready channel (no switch)", MAXN);
+    for (int i = 0; i < MAXN; i++) {
+        DSYS5(DOGMA_SYS_channel_send, a, &msg, 8, 0, 0);
+        uint64_t t = t_rdtsc();
+        DSYS5(DOGMA_SYS_channel_recv, b, &msg, 8, 0, 0);
+        samples[i] = t_rdtsc() - t;
+    }
+    report_median("channel_recv of 8 bytes (no switch)", MAXN);
+    t_dispose(a);
+    t_dispose(b);
 }
 
 static void ipc_isolated(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t mine = (uint32_t)OK(ch), theirs = (uint32_t)ch.r1;
+    uint32_t theirs, mine = t_channel(&theirs);
     uint32_t server = t_spawn("bench", &theirs, 1, NULL);
     uint64_t msg = 0;
     int n = 1000;
@@ -124,9 +152,8 @@ static void ipc_isolated(void)
         samples[i] = t_rdtsc() - a;
     }
     report_median("IPC request/reply, two isolated processes (send, wait, recv each side)", n);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, mine));
-    CHECK(t_join(server) == 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, server));
+    t_dispose(mine);
+    t_expect_exit(server, 0);
 }
 
 static void verified_pairs(void)
@@ -138,19 +165,17 @@ static void verified_pairs(void)
     CHECK(ca > 0 && cb > 0);
     report("yield round trip, two verified processes (2 switches, no CR3 reload)",
            (uint64_t)(ca < cb ? ca : cb), n, "mean");
-    OK(DSYS1(DOGMA_SYS_cap_dispose, a));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, b));
+    t_dispose(a);
+    t_dispose(b);
 
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t e0 = (uint32_t)OK(ch), e1 = (uint32_t)ch.r1;
+    uint32_t e1, e0 = t_channel(&e1);
     uint32_t pong = T_MAP_CODE(pong, 0, &e1, 1, "pong", NULL);
     uint32_t ping = T_MAP_CODE(ping, (uint64_t)n, &e0, 1, "ping", NULL);
     int64_t c = t_join(ping);
     CHECK(c > 0);
     report("IPC request/reply, two verified processes", (uint64_t)c, n, "mean");
-    CHECK(t_join(pong) == 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, ping));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, pong));
+    t_expect_exit(pong, 0);
+    t_dispose(ping);
 }
 
 static void creation(void)
@@ -161,7 +186,7 @@ static void creation(void)
         uint32_t p = t_spawn("bench", 0, 0, NULL);
         CHECK(t_join(p) == 0);
         samples[i] = t_rdtsc() - a;
-        OK(DSYS1(DOGMA_SYS_cap_dispose, p));
+        t_dispose(p);
     }
     report_median("isolated process: spawn from ELF, run, exit, join", n);
     for (int i = 0; i < n; i++) {
@@ -169,7 +194,7 @@ static void creation(void)
         uint32_t p = T_MAP_CODE(exit42, 0, 0, 0, "v", NULL);
         CHECK(t_join(p) == 42);
         samples[i] = t_rdtsc() - a;
-        OK(DSYS1(DOGMA_SYS_cap_dispose, p));
+        t_dispose(p);
     }
     report_median("verified process: map code, run, exit, join", n);
 }
@@ -179,8 +204,7 @@ static int partner(void)
 {
     if (t_ngrants() == 0)
         return 0; /* creation timing: nothing to do */
-    dogma_cap_info_t info;
-    OK(DSYS2(DOGMA_SYS_cap_info, t_grant(0), &info));
+    dogma_cap_info_t info = t_cap_info(t_grant(0));
     if (info.kind == DOGMA_CAP_REGION) { /* yield partner until told to stop */
         volatile uint32_t *stop = (volatile uint32_t *)info.object;
         while (!*stop)
@@ -206,6 +230,7 @@ int test_main(void)
     null_calls();
     stacklets();
     yields_isolated();
+    ipc_parts();
     ipc_isolated();
     verified_pairs();
     creation();

@@ -21,7 +21,6 @@
  */
 #include "dogma_user.h"
 
-#define MODE_TAG 0x6361706200000000ull
 #define SCRATCH 0x3ff
 #define TABLE_MAX 4096 /* slots; slot 0 is never a handle */
 
@@ -31,44 +30,6 @@ enum {
     M_TOKEN,     /* check the token granted second; exit 0 */
     M_SELF,      /* receive a handle to itself, then tear itself down */
 };
-
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static dogma_cap_info_t cinfo(uint32_t h)
-{
-    dogma_cap_info_t i;
-    OK(DSYS2(DOGMA_SYS_cap_info, h, &i));
-    return i;
-}
-
-static uint32_t notify(void) { return (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create)); }
-
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
-static uint32_t spawn_mode(uint64_t mode, const uint32_t *extra, unsigned n, uint64_t *out_pid)
-{
-    uint32_t g[DOGMA_MAX_GRANTS];
-    g[0] = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode));
-    for (unsigned i = 0; i < n; i++)
-        g[1 + i] = extra[i];
-    return t_spawn("cap-basic", g, n + 1, out_pid);
-}
-
-static void wait_blocked(uint32_t p)
-{
-    while (t_info(p).state != DOGMA_PROC_BLOCKED)
-        OK(DSYS0(DOGMA_SYS_yield));
-}
 
 /* ---- children --------------------------------------------------------------------- */
 
@@ -83,22 +44,21 @@ static int child(uint64_t mode)
     case M_EXIT42:
         return 42;
     case M_TOKEN: {
-        dogma_cap_info_t ci = cinfo(t_grant(1));
+        dogma_cap_info_t ci = t_cap_info(t_grant(1));
         CHECK(ci.kind == DOGMA_CAP_TOKEN && ci.object == 0xfeedfacecafe);
         CHECK(ci.extra == t_pb64(DOGMA_PB_PARENT) && ci.extra != t_pb64(DOGMA_PB_PID));
         CHECK(ci.rights == (DOGMA_R_DUP | DOGMA_R_TRANSFER));
         uint32_t mine = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 5));
-        CHECK(cinfo(mine).extra == t_pb64(DOGMA_PB_PID));
+        CHECK(t_cap_info(mine).extra == t_pb64(DOGMA_PB_PID));
         return 0;
     }
     case M_SELF: {
         OK(DSYS1(DOGMA_SYS_cap_listen, 1));
-        dogma_wait_item_t it = {.handle = 0, .want = DOGMA_SIG_INBOX};
-        OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX));
+        t_wait_for(0, DOGMA_SIG_INBOX);
         dsys_t r = DSYS0(DOGMA_SYS_cap_receive);
         uint32_t me = (uint32_t)OK(r);
         CHECK(r.r1 == t_pb64(DOGMA_PB_PARENT));
-        dogma_cap_info_t ci = cinfo(me);
+        dogma_cap_info_t ci = t_cap_info(me);
         CHECK(ci.kind == DOGMA_CAP_PROCESS && ci.object == t_pb64(DOGMA_PB_PID));
         FAILS(DSYS1(DOGMA_SYS_yield_to, me), STATE, 0);
         dogma_proc_info_t i = t_info(me);
@@ -117,23 +77,22 @@ static int child(uint64_t mode)
 static void test_grants(void)
 {
     CHECK(t_ngrants() == 3);
-    dogma_cap_info_t ci = cinfo(t_grant(0));
-    dogma_region_info_t ri;
-    OK(DSYS2(DOGMA_SYS_region_info, t_grant(0), &ri));
+    dogma_cap_info_t ci = t_cap_info(t_grant(0));
+    dogma_region_info_t ri = t_region_info(t_grant(0));
     CHECK(ci.kind == DOGMA_CAP_VIEW && ri.kind == DOGMA_CAP_VIEW);
     CHECK(ci.rights == (DOGMA_R_READ | DOGMA_R_DUP | DOGMA_R_TRANSFER));
     CHECK(ci.object == ri.base && ci.extra == ri.size && ri.size >= t_pb64(DOGMA_PB_ARG));
     CHECK(t_grant(0) == (uint32_t)t_pb64(DOGMA_PB_INITRD));
 
-    ci = cinfo(t_grant(1));
+    ci = t_cap_info(t_grant(1));
     CHECK(ci.kind == DOGMA_CAP_LOADER);
     CHECK(ci.rights == (DOGMA_R_LOAD | DOGMA_R_TRANSFER | DOGMA_R_DUP));
 
-    ci = cinfo(t_grant(2));
+    ci = t_cap_info(t_grant(2));
     CHECK(ci.kind == DOGMA_CAP_IOPORT && ci.object == SCRATCH && ci.extra == 1);
     CHECK(ci.rights == (DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER | DOGMA_R_DUP));
 
-    ci = cinfo(t_pb32(DOGMA_PB_IMAGE));
+    ci = t_cap_info(t_pb32(DOGMA_PB_IMAGE));
     CHECK(ci.kind == DOGMA_CAP_REGION && ci.rights == (DOGMA_R_READ | DOGMA_R_WRITE));
     CHECK(t_self().handles == 4);
 }
@@ -141,7 +100,8 @@ static void test_grants(void)
 static void test_dup_and_rights(void)
 {
     uint32_t rd = t_dup(t_grant(2), DOGMA_R_READ | DOGMA_R_DUP);
-    CHECK(cinfo(rd).rights == (DOGMA_R_READ | DOGMA_R_DUP) && cinfo(rd).object == SCRATCH);
+    CHECK(t_cap_info(rd).rights == (DOGMA_R_READ | DOGMA_R_DUP) &&
+          t_cap_info(rd).object == SCRATCH);
     OK(DSYS3(DOGMA_SYS_ioport_in, rd, SCRATCH, 1));
     FAILS(DSYS4(DOGMA_SYS_ioport_out, rd, SCRATCH, 1, 0), RIGHTS, 0);
     dogma_error_record_t e = t_last_error();
@@ -152,45 +112,42 @@ static void test_dup_and_rights(void)
     uint32_t rd2 = t_dup(rd, DOGMA_R_READ); /* no DUP now */
     FAILS(DSYS2(DOGMA_SYS_cap_dup, rd2, DOGMA_R_READ), RIGHTS, 0);
     uint32_t none = t_dup(rd, 0);
-    CHECK(cinfo(none).rights == 0 && cinfo(none).kind == DOGMA_CAP_IOPORT);
+    CHECK(t_cap_info(none).rights == 0 && t_cap_info(none).kind == DOGMA_CAP_IOPORT);
     FAILS(DSYS3(DOGMA_SYS_ioport_in, none, SCRATCH, 1), RIGHTS, 0);
     uint32_t wr = t_dup(t_grant(2), DOGMA_R_WRITE);
     OK(DSYS4(DOGMA_SYS_ioport_out, wr, SCRATCH, 1, 0x11));
     FAILS(DSYS3(DOGMA_SYS_ioport_in, wr, SCRATCH, 1), RIGHTS, 0);
-    dispose(rd);
-    dispose(rd2);
-    dispose(none);
-    dispose(wr);
+    t_dispose(rd);
+    t_dispose(rd2);
+    t_dispose(none);
+    t_dispose(wr);
 
     /* An exclusive region moves, it is never copied; the image has no DUP. */
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t rg = (uint32_t)OK(r);
+    uint32_t rg = t_region(4096, NULL);
     FAILS(DSYS2(DOGMA_SYS_cap_dup, rg, DOGMA_R_READ), STATE, 0);
-    dispose(rg);
+    t_dispose(rg);
     FAILS(DSYS2(DOGMA_SYS_cap_dup, t_pb32(DOGMA_PB_IMAGE), DOGMA_R_READ), RIGHTS, 0);
 
     /* The loader and the initrd view duplicate like anything else. */
     uint32_t ld = t_dup(t_grant(1), DOGMA_R_LOAD);
-    CHECK(cinfo(ld).kind == DOGMA_CAP_LOADER && cinfo(ld).rights == DOGMA_R_LOAD);
-    dispose(ld);
+    CHECK(t_cap_info(ld).kind == DOGMA_CAP_LOADER && t_cap_info(ld).rights == DOGMA_R_LOAD);
+    t_dispose(ld);
     uint32_t v = t_dup(t_grant(0), DOGMA_R_READ);
-    dogma_region_info_t ri;
-    OK(DSYS2(DOGMA_SYS_region_info, v, &ri));
-    CHECK(ri.kind == DOGMA_CAP_VIEW);
-    dispose(v);
+    CHECK(t_region_info(v).kind == DOGMA_CAP_VIEW);
+    t_dispose(v);
 }
 
 static void test_bad_handles(void)
 {
-    uint32_t n = notify();
-    dispose(n);
+    uint32_t n = t_notify();
+    t_dispose(n);
     FAILS(DSYS1(DOGMA_SYS_cap_dispose, n), BAD_HANDLE, 0);
     FAILS(DSYS2(DOGMA_SYS_notify_signal, n, 1), BAD_HANDLE, 0);
     FAILS(DSYS2(DOGMA_SYS_cap_info, n, &(dogma_cap_info_t){0}), BAD_HANDLE, 0);
 
     /* The freed slot is reused (the lowest free one goes first), with a
      * new generation. */
-    uint32_t m = notify();
+    uint32_t m = t_notify();
     CHECK(DOGMA_HANDLE_SLOT(m) == DOGMA_HANDLE_SLOT(n));
     CHECK(DOGMA_HANDLE_GEN(m) != DOGMA_HANDLE_GEN(n) && m != n);
     FAILS(DSYS2(DOGMA_SYS_notify_signal, n, 1), BAD_HANDLE, 0);
@@ -203,7 +160,7 @@ static void test_bad_handles(void)
     /* Bits above 32 are not ignored. */
     FAILS(DSYS1(DOGMA_SYS_notify_take, (1ull << 32) | m), BAD_HANDLE, 0);
     FAILS(DSYS1(DOGMA_SYS_notify_take, (1ull << 63) | m), BAD_HANDLE, 0);
-    dispose(m);
+    t_dispose(m);
 
     static const uint64_t junk[] = {0, 1, 0xfff, 0x1000, 0x1fff, 0xffffffff, 0x100000000ull,
                                     0x7fffffffffffffffull, UINT64_MAX};
@@ -219,7 +176,7 @@ static void test_bad_handles(void)
 
 static void test_wrong_kind(void)
 {
-    uint32_t n = notify();
+    uint32_t n = t_notify();
     uint32_t tok = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 1));
     dogma_region_info_t ri;
     dogma_proc_info_t pi;
@@ -241,19 +198,19 @@ static void test_wrong_kind(void)
     FAILS(DSYS2(DOGMA_SYS_cap_send, n, tok), WRONG_KIND, 0);
     dogma_wait_item_t it = {.handle = tok, .want = 1};
     FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), WRONG_KIND, 0);
-    dispose(n);
-    dispose(tok);
+    t_dispose(n);
+    t_dispose(tok);
 }
 
 static void test_ended_processes(void)
 {
     uint64_t pid;
-    uint32_t p = spawn_mode(M_SLEEP, NULL, 0, &pid);
-    dogma_cap_info_t ci = cinfo(p);
+    uint32_t p = t_spawn_mode("cap-basic", M_SLEEP, NULL, 0, &pid);
+    dogma_cap_info_t ci = t_cap_info(p);
     CHECK(ci.kind == DOGMA_CAP_PROCESS && ci.object == pid);
     CHECK(ci.rights == (DOGMA_R_WAKE | DOGMA_R_SUSPEND | DOGMA_R_TEARDOWN | DOGMA_R_MONITOR |
                         DOGMA_R_DEBUG | DOGMA_R_DUP | DOGMA_R_TRANSFER));
-    wait_blocked(p);
+    t_wait_blocked(p);
     uint32_t mon = t_dup(p, DOGMA_R_MONITOR);
     FAILS(DSYS1(DOGMA_SYS_proc_teardown, mon), RIGHTS, 0);
     FAILS(DSYS1(DOGMA_SYS_yield_to, mon), RIGHTS, 0);
@@ -264,7 +221,7 @@ static void test_ended_processes(void)
     dogma_proc_info_t i = t_info(mon);
     CHECK(i.pid == pid && i.state == DOGMA_PROC_TORN_DOWN && i.exit_status == -1);
     CHECK(i.teardown_reason == 0 && i.handles == 0 && i.parent == t_pb64(DOGMA_PB_PID));
-    CHECK(cinfo(p).object == pid);
+    CHECK(t_cap_info(p).object == pid);
     dogma_wait_item_t it = {.handle = p, .want = DOGMA_SIG_EXITED};
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, 0)) == 0 && it.got == DOGMA_SIG_EXITED);
     FAILS(DSYS1(DOGMA_SYS_yield_to, p), GONE, 0);
@@ -273,49 +230,45 @@ static void test_ended_processes(void)
     FAILS(DSYS1(DOGMA_SYS_proc_teardown, p), GONE, 0);
     uint32_t tok = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 9));
     FAILS(DSYS2(DOGMA_SYS_cap_send, p, tok), GONE, 0);
-    CHECK(cinfo(tok).object == 9); /* not consumed */
+    CHECK(t_cap_info(tok).object == 9); /* not consumed */
     uint32_t p2 = t_dup(p, DOGMA_R_MONITOR | DOGMA_R_WAKE);
     CHECK(t_info(p2).state == DOGMA_PROC_TORN_DOWN);
     FAILS(DSYS1(DOGMA_SYS_yield_to, p2), GONE, 0);
-    dispose(p2);
-    dispose(p);
+    t_dispose(p2);
+    t_dispose(p);
     CHECK(t_info(mon).state == DOGMA_PROC_TORN_DOWN); /* the last handle keeps it */
-    dispose(mon);
+    t_dispose(mon);
 
-    p = spawn_mode(M_EXIT42, NULL, 0, &pid);
+    p = t_spawn_mode("cap-basic", M_EXIT42, NULL, 0, &pid);
     CHECK(t_join(p) == 42);
     i = t_info(p);
     CHECK(i.state == DOGMA_PROC_EXITED && i.exit_status == 42 && i.teardown_reason == 0);
     FAILS(DSYS1(DOGMA_SYS_yield_to, p), GONE, 0);
     FAILS(DSYS1(DOGMA_SYS_proc_resume, p), GONE, 0);
     FAILS(DSYS2(DOGMA_SYS_cap_send, p, tok), GONE, 0);
-    dispose(p);
-    dispose(tok);
+    t_dispose(p);
+    t_dispose(tok);
 
     /* A process holding a handle to itself. */
-    p = spawn_mode(M_SELF, NULL, 0, NULL);
-    wait_blocked(p); /* listening, waiting on its inbox */
+    p = t_spawn_mode("cap-basic", M_SELF, NULL, 0, NULL);
+    t_wait_blocked(p); /* listening, waiting on its inbox */
     OK(DSYS2(DOGMA_SYS_cap_send, p, t_dup(p, DOGMA_R_MONITOR | DOGMA_R_WAKE | DOGMA_R_TEARDOWN |
                                                    DOGMA_R_TRANSFER)));
-    CHECK(t_join(p) == -1);
-    i = t_info(p);
-    CHECK(i.state == DOGMA_PROC_TORN_DOWN && i.teardown_reason == 0 && i.handles == 0);
-    dispose(p);
+    CHECK(t_expect_torn_down(p, 0).handles == 0);
 }
 
 static void test_tokens(void)
 {
     uint32_t t = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 0xfeedfacecafe));
-    dogma_cap_info_t ci = cinfo(t);
+    dogma_cap_info_t ci = t_cap_info(t);
     CHECK(ci.kind == DOGMA_CAP_TOKEN && ci.object == 0xfeedfacecafe);
     CHECK(ci.extra == t_pb64(DOGMA_PB_PID) && ci.rights == (DOGMA_R_DUP | DOGMA_R_TRANSFER));
     uint32_t any = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, UINT64_MAX));
-    CHECK(cinfo(any).object == UINT64_MAX);
-    dispose(any);
-    uint32_t p = spawn_mode(M_TOKEN, &t, 1, NULL);
+    CHECK(t_cap_info(any).object == UINT64_MAX);
+    t_dispose(any);
+    uint32_t p = t_spawn_mode("cap-basic", M_TOKEN, &t, 1, NULL);
     FAILS(DSYS2(DOGMA_SYS_cap_info, t, &ci), BAD_HANDLE, 0); /* moved */
-    CHECK(t_join(p) == 0);
-    dispose(p);
+    t_expect_exit(p, 0);
 }
 
 static void test_ioport(void)
@@ -369,18 +322,17 @@ static void test_table_full(void)
     CHECK(t_initrd_find("tests/cap-basic", &off, &size));
     FAILS(DSYS6(DOGMA_SYS_proc_spawn, t_grant(0), off, size, 0, 0, 0), FULL, -1);
     /* One free slot: one handle, but not the two of a channel. */
-    dispose(hs[--n]);
+    t_dispose(hs[--n]);
     FAILS(DSYS0(DOGMA_SYS_channel_create), FULL, -1);
     uint32_t t = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 1));
     FAILS(DSYS1(DOGMA_SYS_token_create, 1), FULL, -1);
-    dispose(t);
-    dispose(hs[--n]);
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    OK(ch);
-    dispose((uint32_t)ch.r);
-    dispose((uint32_t)ch.r1);
+    t_dispose(t);
+    t_dispose(hs[--n]);
+    uint32_t other, ch = t_channel(&other);
+    t_dispose(ch);
+    t_dispose(other);
     while (n)
-        dispose(hs[--n]);
+        t_dispose(hs[--n]);
     CHECK(t_self().handles == base);
 }
 
@@ -391,13 +343,8 @@ static void test_table_full(void)
  * cycle; an endpoint with only bytes queued moves freely. */
 static void test_no_cycles(void)
 {
-    dsys_t c1 = DSYS0(DOGMA_SYS_channel_create), c2 = DSYS0(DOGMA_SYS_channel_create);
-    dsys_t c3 = DSYS0(DOGMA_SYS_channel_create);
-    OK(c1);
-    OK(c2);
-    OK(c3);
-    uint32_t a1 = (uint32_t)c1.r, b1 = (uint32_t)c1.r1, a2 = (uint32_t)c2.r, b2 = (uint32_t)c2.r1;
-    uint32_t a3 = (uint32_t)c3.r, b3 = (uint32_t)c3.r1;
+    uint32_t b1, b2, b3;
+    uint32_t a1 = t_channel(&b1), a2 = t_channel(&b2), a3 = t_channel(&b3);
     OK(DSYS5(DOGMA_SYS_channel_send, a1, 0, 0, &b2, 1)); /* b2 waits in b1's queue */
     FAILS(DSYS5(DOGMA_SYS_channel_send, a2, 0, 0, &b1, 1), STATE, 3);
     dogma_error_record_t e = t_last_error();
@@ -405,22 +352,19 @@ static void test_no_cycles(void)
     uint32_t two[2] = {a3, b1};
     FAILS(DSYS5(DOGMA_SYS_channel_send, a2, 0, 0, two, 2), STATE, 3);
     CHECK(t_last_error().min == 1);
-    CHECK(cinfo(b1).kind == DOGMA_CAP_CHANNEL && cinfo(a3).kind == DOGMA_CAP_CHANNEL); /* kept */
+    CHECK(t_cap_info(b1).kind == DOGMA_CAP_CHANNEL &&
+          t_cap_info(a3).kind == DOGMA_CAP_CHANNEL); /* kept */
     OK(DSYS5(DOGMA_SYS_channel_send, a3, "x", 1, 0, 0));
     OK(DSYS5(DOGMA_SYS_channel_send, a1, 0, 0, &b3, 1)); /* bytes only on b3: fine */
-    dispose(a1);
-    dispose(a2);
-    dispose(a3);
-    dispose(b1); /* frees b2 and b3 with the messages */
+    t_dispose(a1);
+    t_dispose(a2);
+    t_dispose(a3);
+    t_dispose(b1); /* frees b2 and b3 with the messages */
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
-    if (mode)
-        return child(mode);
-    if (t_pb64(DOGMA_PB_INITRD) == 0)
-        return 0;
+    t_child_main(child);
     test_grants();
     test_dup_and_rights();
     test_bad_handles();

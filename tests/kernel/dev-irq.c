@@ -31,10 +31,8 @@ int test_main(void)
     CHECK(t_ngrants() == 6);
     uint32_t irq = t_grant(4);
     ports = t_grant(5);
-    dogma_cap_info_t info;
-    OK(DSYS2(DOGMA_SYS_cap_info, irq, &info));
-    CHECK(info.kind == DOGMA_CAP_IRQ);
-    OK(DSYS2(DOGMA_SYS_cap_info, ports, &info));
+    CHECK(t_cap_info(irq).kind == DOGMA_CAP_IRQ);
+    dogma_cap_info_t info = t_cap_info(ports);
     CHECK(info.kind == DOGMA_CAP_IOPORT && info.object == RTC_INDEX && info.extra == 2);
     FAILS(DSYS3(DOGMA_SYS_ioport_in, ports, 0x72, 1), BAD_ARG, 1);
     FAILS(DSYS3(DOGMA_SYS_ioport_in, ports, RTC_DATA, 2), BAD_ARG, 1); /* 0x71-0x72 */
@@ -69,6 +67,6 @@ int test_main(void)
     FAILS(DSYS2(DOGMA_SYS_notify_signal, irq, 1), WRONG_KIND, 0);
     uint32_t weak = t_dup(irq, DOGMA_R_DUP);
     FAILS(DSYS1(DOGMA_SYS_irq_ack, weak), RIGHTS, 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, weak));
+    t_dispose(weak);
     return 0;
 }

@@ -11,16 +11,13 @@ int test_main(void)
 {
     CHECK(t_ngrants() == 6);
     uint32_t phys = t_grant(3);
-    dogma_cap_info_t ci;
-    OK(DSYS2(DOGMA_SYS_cap_info, phys, &ci));
+    dogma_cap_info_t ci = t_cap_info(phys);
     CHECK(ci.kind == DOGMA_CAP_PHYS && ci.extra >= t_pb64(DOGMA_PB_ARG));
     CHECK((ci.rights & DOGMA_R_WRITE) == 0);
 
     dsys_t m = DSYS1(DOGMA_SYS_phys_map, phys);
     uint32_t region = (uint32_t)OK(m);
-    dogma_region_info_t ri, vi;
-    OK(DSYS2(DOGMA_SYS_region_info, region, &ri));
-    OK(DSYS2(DOGMA_SYS_region_info, t_grant(0), &vi));
+    dogma_region_info_t ri = t_region_info(region), vi = t_region_info(t_grant(0));
     CHECK(ri.kind == DOGMA_CAP_VIEW && ri.size == ci.extra && ri.base == m.r1);
     CHECK(ri.base != vi.base);
     uint64_t n = t_pb64(DOGMA_PB_ARG);
@@ -32,6 +29,6 @@ int test_main(void)
     FAILS(DSYS4(DOGMA_SYS_region_protect, region, 0, 4096, DOGMA_PROT_RO), WRONG_KIND, 0);
     /* The other kinds are not physical views. */
     FAILS(DSYS1(DOGMA_SYS_phys_map, t_grant(0)), WRONG_KIND, 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, region));
+    t_dispose(region);
     return 0;
 }

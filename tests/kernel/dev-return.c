@@ -24,12 +24,8 @@ int test_main(void)
     if (t_ngrants() != 6) {
         /* A child: with one grant it just ends holding it; with a channel
          * it waits for the other end to go. */
-        dogma_cap_info_t ci;
-        OK(DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci));
-        if (ci.kind == DOGMA_CAP_CHANNEL) {
-            dogma_wait_item_t it = {.handle = t_grant(0), .want = DOGMA_SIG_PEER_GONE};
-            OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX));
-        }
+        if (t_cap_info(t_grant(0)).kind == DOGMA_CAP_CHANNEL)
+            t_wait_for(t_grant(0), DOGMA_SIG_PEER_GONE);
         return 0;
     }
     CHECK(t_pb64(DOGMA_PB_PID) == 1);
@@ -38,24 +34,20 @@ int test_main(void)
     /* The line goes with a child that ends holding it, and comes back. */
     uint32_t irq = t_grant(4);
     uint64_t pid, from;
-    uint32_t child = t_spawn("dev-return", &irq, 1, &pid);
-    CHECK(t_join(child) == 0);
+    t_expect_exit(t_spawn("dev-return", &irq, 1, &pid), 0);
     uint32_t back = receive_back(&from);
-    dogma_cap_info_t ci;
-    OK(DSYS2(DOGMA_SYS_cap_info, back, &ci));
+    dogma_cap_info_t ci = t_cap_info(back);
     CHECK(from == pid && ci.kind == DOGMA_CAP_IRQ);
     FAILS(DSYS1(DOGMA_SYS_irq_ack, back), STATE, 0); /* live, and nothing pending */
-    OK(DSYS1(DOGMA_SYS_cap_dispose, child));
     t_printf("the interrupt line came back from pid %lu", from);
 
     /* Sent to a process that does not listen: the ports come back, a
      * token does not. */
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t mine = (uint32_t)OK(ch), theirs = (uint32_t)ch.r1;
-    child = t_spawn("dev-return", &theirs, 1, &pid);
+    uint32_t theirs, mine = t_channel(&theirs);
+    uint32_t child = t_spawn("dev-return", &theirs, 1, &pid);
     FAILS(DSYS2(DOGMA_SYS_cap_send, child, t_grant(5)), NOT_LISTENING, -1);
     uint32_t ports = receive_back(&from);
-    OK(DSYS2(DOGMA_SYS_cap_info, ports, &ci));
+    ci = t_cap_info(ports);
     CHECK(from == 1 && ci.kind == DOGMA_CAP_IOPORT && ci.object == 0x70);
     OK(DSYS4(DOGMA_SYS_ioport_out, ports, 0x70, 1, 0x8a));
     uint32_t token = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 9));
@@ -63,9 +55,8 @@ int test_main(void)
     FAILS(DSYS2(DOGMA_SYS_cap_info, token, &ci), BAD_HANDLE, 0);
     dogma_wait_item_t it = {.handle = 0, .want = DOGMA_SIG_INBOX};
     FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), TIMED_OUT, 2);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, mine));
-    CHECK(t_join(child) == 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, child));
+    t_dispose(mine);
+    t_expect_exit(child, 0);
     t_printf("ports sent to a process that does not listen came back; a token was disposed");
     return 0;
 }

@@ -7,17 +7,14 @@
  * hold into out[] (rax, rbx, rcx, rdx, rsi, rbp, r8-r15, rdi, rflags,
  * then the three vector registers, 16 bytes each) and returns.
  */
+#include "dogma_asm.h"
+
     .text
     .global fh_regs_probe
     .global fh_probe_insn
     .type fh_regs_probe, @function
 fh_regs_probe:
-    pushq %rbx
-    pushq %rbp
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    push_callee_saved
     pushq %rsi                        /* out */
     movdqu fh_xmm0(%rip), %xmm0
     movdqu fh_xmm7(%rip), %xmm7
@@ -62,12 +59,7 @@ fh_probe_insn:
     movdqu %xmm0, 128(%rax)
     movdqu %xmm7, 144(%rax)
     movdqu %xmm15, 160(%rax)
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
+    pop_callee_saved
     ret
     .size fh_regs_probe, . - fh_regs_probe
 

@@ -22,7 +22,6 @@
 #include "dogma_user.h"
 
 #define PAGE 4096ull
-#define MODE_TAG 0x666c746800000000ull
 #define CLOSURE_ARG 0x1234abcd5678ef00ull
 #define HANDLER_STACK (32 * 1024)
 #define GOOD_EXIT 7 /* a child's handler found the info it expected */
@@ -63,7 +62,6 @@ static dsys_t protect(uint32_t h, uint64_t off, uint64_t len, uint64_t prot)
 {
     return DSYS4(DOGMA_SYS_region_protect, h, off, len, prot);
 }
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
 
 static void handler(uint64_t arg, dogma_fault_info_t *info)
 {
@@ -115,24 +113,24 @@ static void set_handler(void)
 
 /* ---- children --------------------------------------------------------------------- */
 
-static uint64_t child_mode(void)
+/* Two pages, the first read-only; the base. */
+static uint64_t ro_region(uint32_t *out_h)
 {
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
+    uint64_t base;
+    *out_h = t_region(2 * PAGE, &base);
+    OK(protect(*out_h, 0, PAGE, DOGMA_PROT_RO));
+    return base;
 }
 
-static dsys_t ro_region(uint32_t *out_h)
+/* The handler makes page 0 of h read-write again at each fault. */
+static void fix_on_fault(uint32_t h)
 {
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 2 * PAGE, 0);
-    *out_h = (uint32_t)OK(r);
-    OK(protect(*out_h, 0, PAGE, DOGMA_PROT_RO));
-    return r;
+    hs.action = A_FIX;
+    hs.region = h;
+    hs.off = 0;
+    hs.len = PAGE;
+    hs.runs = 0;
+    set_handler();
 }
 
 static void expect_fault(uint64_t kind, uint64_t addr, bool write)
@@ -147,8 +145,8 @@ static void expect_fault(uint64_t kind, uint64_t addr, bool write)
 static int child(uint64_t mode)
 {
     uint32_t h;
-    dsys_t r = ro_region(&h);
-    volatile uint64_t *ro = (volatile uint64_t *)r.r1;
+    uint64_t base = ro_region(&h);
+    volatile uint64_t *ro = (volatile uint64_t *)base;
     switch (mode) {
     case M_TEARDOWN:
         hs.action = A_TEARDOWN;
@@ -157,7 +155,7 @@ static int child(uint64_t mode)
         return 1;
     case M_FAULT_INSIDE:
         hs.action = A_FAULT_AGAIN;
-        hs.expect_addr = r.r1 + 8;
+        hs.expect_addr = base + 8;
         set_handler();
         ro[0] = 1;
         return 1;
@@ -183,14 +181,14 @@ static int child(uint64_t mode)
         return 1;
     }
     case M_EXEC_DATA: {
-        uint64_t data = r.r1 + PAGE;
+        uint64_t data = base + PAGE;
         ((volatile uint8_t *)data)[0] = 0xc3; /* ret: harmless if it ran */
         expect_fault(DOGMA_FAULT_UNMAPPED, data, false);
         ((void (*)(void))data)();
         return 1;
     }
     case M_BAD_ENTRY:
-        OK(DSYS3(DOGMA_SYS_fault_handler, r.r1 + PAGE, HANDLER_STACK, 0));
+        OK(DSYS3(DOGMA_SYS_fault_handler, base + PAGE, HANDLER_STACK, 0));
         ro[0] = 1;
         return 1;
     case M_NONCANONICAL:
@@ -208,16 +206,10 @@ static int child(uint64_t mode)
 
 /* ---- the scenario ------------------------------------------------------------------- */
 
-static uint32_t spawn_mode(uint64_t mode)
-{
-    uint32_t tok = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode));
-    return t_spawn("fault-handler", &tok, 1, NULL);
-}
-
 static void expect_child(uint64_t mode, uint32_t state, int64_t status, uint32_t reason,
                          uint64_t faults)
 {
-    uint32_t p = spawn_mode(mode);
+    uint32_t p = t_spawn_mode("fault-handler", mode, NULL, 0, NULL);
     t_join(p);
     dogma_proc_info_t i = t_info(p);
     if (i.state != state || i.exit_status != status || i.teardown_reason != reason ||
@@ -227,7 +219,7 @@ static void expect_child(uint64_t mode, uint32_t state, int64_t status, uint32_t
         CHECK(!"the child ended as expected");
     }
     CHECK(i.handles == 0);
-    dispose(p);
+    t_dispose(p);
 }
 
 static void test_registration(void)
@@ -255,22 +247,17 @@ static void test_registration(void)
 static void test_resume(void)
 {
     uint32_t h;
-    dsys_t r = ro_region(&h);
-    volatile uint64_t *b = (volatile uint64_t *)r.r1;
+    uint64_t base = ro_region(&h);
+    volatile uint64_t *b = (volatile uint64_t *)base;
     uint64_t main_base = t_pb64(DOGMA_PB_STACK_BASE), main_top = t_pb64(DOGMA_PB_STACK_TOP);
     dogma_proc_info_t before = t_self();
 
-    hs.action = A_FIX;
-    hs.region = h;
-    hs.off = 0;
-    hs.len = PAGE;
-    hs.runs = 0;
-    set_handler();
+    fix_on_fault(h);
     b[3] = 42; /* faults; the handler makes the page writable; the write runs again */
     CHECK(b[3] == 42);
     CHECK(hs.runs == 1);
     CHECK(hs.arg == CLOSURE_ARG);
-    CHECK(hs.info.address == r.r1 + 24);
+    CHECK(hs.info.address == base + 24);
     CHECK(hs.info.kind == DOGMA_FAULT_WRITE_READONLY && hs.info.write == 1);
     CHECK(hs.info.rsp >= main_base && hs.info.rsp < main_top);
     /* The handler ran on a stacklet of its own, the info on it. */
@@ -290,7 +277,7 @@ static void test_resume(void)
     hs.off = PAGE;
     CHECK(b[PAGE / 8] == 0x77);
     CHECK(hs.runs == 2 && hs.info.kind == DOGMA_FAULT_NOT_READABLE && hs.info.write == 0);
-    CHECK(hs.info.address == r.r1 + PAGE);
+    CHECK(hs.info.address == base + PAGE);
 
     /* Many faults: the handler's stacklet is the spare each time. */
     for (uint64_t i = 0; i < 20; i++) {
@@ -311,26 +298,21 @@ static void test_resume(void)
     hs.runs = 0;
     b[6] = 6;
     CHECK(b[6] == 6 && hs.runs == 3);
-    dispose(h);
+    t_dispose(h);
 }
 
 static void test_registers(void)
 {
     uint32_t h;
-    dsys_t r = ro_region(&h);
-    hs.action = A_FIX;
-    hs.region = h;
-    hs.off = 0;
-    hs.len = PAGE;
-    hs.runs = 0;
-    set_handler();
+    uint64_t base = ro_region(&h);
+    fix_on_fault(h);
     uint64_t out[22];
     memset(out, 0, sizeof out);
-    fh_regs_probe((volatile uint32_t *)(r.r1 + 16), out);
+    fh_regs_probe((volatile uint32_t *)(base + 16), out);
     CHECK(hs.runs == 1);
     CHECK(hs.info.rip == (uint64_t)fh_probe_insn);
-    CHECK(hs.info.address == r.r1 + 16 && hs.info.write == 1);
-    CHECK(*(volatile uint32_t *)(r.r1 + 16) == 0x5a5a5a5a);
+    CHECK(hs.info.address == base + 16 && hs.info.write == 1);
+    CHECK(*(volatile uint32_t *)(base + 16) == 0x5a5a5a5a);
     static const uint64_t want[] = {
         0x1111111111111101, 0x2222222222222202, 0x3333333333333303, 0x4444444444444404,
         0x5555555555555505, 0x6666666666666606, 0x0808080808080808, 0x0909090909090909,
@@ -344,12 +326,12 @@ static void test_registers(void)
             t_printf("%s is %lx after the resume, was %lx", names[i], out[i], want[i]);
         CHECK(out[i] == want[i]);
     }
-    CHECK(out[14] == r.r1 + 16);  /* rdi */
+    CHECK(out[14] == base + 16);  /* rdi */
     CHECK(out[15] & 1);           /* the carry flag */
     CHECK(out[16] == fh_xmm0[0] && out[17] == fh_xmm0[1]);
     CHECK(out[18] == fh_xmm7[0] && out[19] == fh_xmm7[1]);
     CHECK(out[20] == fh_xmm15[0] && out[21] == fh_xmm15[1]);
-    dispose(h);
+    t_dispose(h);
 }
 
 static void test_children(void)
@@ -370,11 +352,7 @@ static void test_children(void)
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
-    if (mode)
-        return child(mode);
-    if (t_pb64(DOGMA_PB_INITRD) == 0)
-        return 0;
+    t_child_main(child);
     test_registration();
     test_resume();
     test_registers();

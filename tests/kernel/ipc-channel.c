@@ -19,7 +19,6 @@
  */
 #include "dogma_user.h"
 
-#define MODE_TAG 0x6970636300000000ull
 #define ROUNDS 200
 #define BURST 10
 #define XOR 0x5a /* the echo child's reply: each byte xored with this */
@@ -29,32 +28,10 @@ enum {
     M_FILL,     /* fill grant 1's queue, see FULL, exit */
 };
 
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
-static uint32_t spawn_mode(uint64_t mode, uint32_t endpoint)
-{
-    uint32_t g[2] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode)), endpoint};
-    return t_spawn("ipc-channel", g, 2, NULL);
-}
-
 /* Waits until ep is readable or its peer gone; the signals seen. */
 static uint32_t wait_ep(uint32_t ep)
 {
-    dogma_wait_item_t it = {.handle = ep, .want = DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE};
-    CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX)) == 0);
-    return it.got;
+    return t_wait_for(ep, DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE);
 }
 
 /* Message i of a sequence: i + 1 bytes (wrapping at the maximum), each
@@ -119,9 +96,8 @@ static int child(uint64_t mode)
 
 static void test_echo(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t mine = (uint32_t)OK(ch), theirs = (uint32_t)ch.r1;
-    uint32_t kid = spawn_mode(M_ECHO, theirs);
+    uint32_t theirs, mine = t_channel(&theirs);
+    uint32_t kid = t_spawn_mode("ipc-channel", M_ECHO, &theirs, 1, NULL);
     /* The granted endpoint left our table. */
     FAILS(DSYS2(DOGMA_SYS_cap_info, theirs, &(dogma_cap_info_t){0}), BAD_HANDLE, 0);
 
@@ -151,19 +127,15 @@ static void test_echo(void)
     }
 
     /* Our end goes: the child's wait ends with PEER_GONE and it exits 0. */
-    dispose(mine);
-    CHECK(t_join(kid) == 0);
-    dispose(kid);
+    t_dispose(mine);
+    t_expect_exit(kid, 0);
 }
 
 static void test_fill_and_close(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t mine = (uint32_t)OK(ch), theirs = (uint32_t)ch.r1;
-    uint32_t kid = spawn_mode(M_FILL, theirs);
+    uint32_t theirs, mine = t_channel(&theirs);
     /* We do not receive until it has ended: it fills the queue. */
-    CHECK(t_join(kid) == 0);
-    dispose(kid);
+    t_expect_exit(t_spawn_mode("ipc-channel", M_FILL, &theirs, 1, NULL), 0);
 
     /* Its end is gone with it, but what it sent is still ours, in order. */
     dogma_wait_item_t it = {.handle = mine, .want = DOGMA_SIG_PEER_GONE};
@@ -183,7 +155,7 @@ static void test_fill_and_close(void)
     it.want = DOGMA_SIG_READABLE;
     FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), TIMED_OUT, 2);
     CHECK(it.got == DOGMA_SIG_PEER_GONE);
-    dispose(mine);
+    t_dispose(mine);
     t_printf("a full queue of %u outlived its sender", DOGMA_CHANNEL_DEPTH);
 }
 
@@ -191,10 +163,8 @@ static void test_fill_and_close(void)
 
 static void test_limits(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t a = (uint32_t)OK(ch), b = (uint32_t)ch.r1;
-    dogma_cap_info_t ci;
-    OK(DSYS2(DOGMA_SYS_cap_info, a, &ci));
+    uint32_t b, a = t_channel(&b);
+    dogma_cap_info_t ci = t_cap_info(a);
     CHECK(ci.kind == DOGMA_CAP_CHANNEL &&
           ci.rights == (DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_DUP | DOGMA_R_TRANSFER));
     uint8_t buf[DOGMA_MSG_MAX_BYTES + 1], in[DOGMA_MSG_MAX_BYTES + 1];
@@ -236,14 +206,13 @@ static void test_limits(void)
     CHECK(OK(DSYS5(DOGMA_SYS_channel_recv, b, in, sizeof in, 0, 0)) == 4 &&
           memcmp(in, "to b", 4) == 0);
 
-    dispose(a);
-    dispose(b);
+    t_dispose(a);
+    t_dispose(b);
 }
 
 static void test_queue_and_rights(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t a = (uint32_t)OK(ch), b = (uint32_t)ch.r1;
+    uint32_t b, a = t_channel(&b);
     uint8_t buf[DOGMA_MSG_MAX_BYTES], in[DOGMA_MSG_MAX_BYTES];
 
     /* A full queue, then its messages in order. */
@@ -271,20 +240,19 @@ static void test_queue_and_rights(void)
     OK(DSYS5(DOGMA_SYS_channel_send, b, buf, 1, 0, 0));
     CHECK(OK(DSYS5(DOGMA_SYS_channel_recv, ro, in, sizeof in, 0, 0)) == 1);
     CHECK(OK(DSYS5(DOGMA_SYS_channel_recv, b, in, sizeof in, 0, 0)) == 1);
-    uint32_t n = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t n = t_notify();
     FAILS(DSYS5(DOGMA_SYS_channel_send, n, buf, 1, 0, 0), WRONG_KIND, 0);
     FAILS(DSYS5(DOGMA_SYS_channel_recv, n, in, sizeof in, 0, 0), WRONG_KIND, 0);
-    dispose(n);
-    dispose(ro);
-    dispose(wo);
-    dispose(a);
-    dispose(b);
+    t_dispose(n);
+    t_dispose(ro);
+    t_dispose(wo);
+    t_dispose(a);
+    t_dispose(b);
 }
 
 static void test_close(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t a = (uint32_t)OK(ch), b = (uint32_t)ch.r1;
+    uint32_t b, a = t_channel(&b);
     uint8_t in[16];
     for (uint8_t i = 0; i < 3; i++)
         OK(DSYS5(DOGMA_SYS_channel_send, a, &i, 1, 0, 0)); /* queued at b */
@@ -292,7 +260,7 @@ static void test_close(void)
 
     /* Disposing a duplicate closes nothing: the endpoint lives on. */
     uint32_t a2 = t_dup(a, DOGMA_R_READ | DOGMA_R_WRITE);
-    dispose(a);
+    t_dispose(a);
     OK(DSYS5(DOGMA_SYS_channel_send, b, "more", 4, 0, 0));
     dogma_wait_item_t it = {.handle = b, .want = DOGMA_SIG_PEER_GONE};
     FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), TIMED_OUT, 2);
@@ -300,7 +268,7 @@ static void test_close(void)
 
     /* The last handle: the channel is closed for b (what was queued at a
      * goes with it), and b still drains its own queue. */
-    dispose(a2);
+    t_dispose(a2);
     FAILS(DSYS5(DOGMA_SYS_channel_send, b, "x", 1, 0, 0), PEER_CLOSED, 0);
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, 0)) == 0);
     CHECK(it.got == (DOGMA_SIG_PEER_GONE | DOGMA_SIG_READABLE));
@@ -310,14 +278,12 @@ static void test_close(void)
     }
     FAILS(DSYS5(DOGMA_SYS_channel_recv, b, in, sizeof in, 0, 0), PEER_CLOSED, 0);
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, 0)) == 0 && it.got == DOGMA_SIG_PEER_GONE);
-    dispose(b);
+    t_dispose(b);
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
-    if (mode)
-        return child(mode);
+    t_child_main(child);
     test_limits();
     test_queue_and_rights();
     test_close();

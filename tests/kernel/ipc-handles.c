@@ -22,7 +22,6 @@
  */
 #include "dogma_user.h"
 
-#define MODE_TAG 0x6970636800000000ull
 #define TOKEN_TAG 0x70617373ull /* the token we pass in a message */
 #define REGION_BYTES (2 * 4096)
 
@@ -31,47 +30,13 @@ enum {
     M_TOUCH,      /* send a region of ours on grant 1, then touch it */
 };
 
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static dogma_cap_info_t cinfo(uint32_t h)
-{
-    dogma_cap_info_t i;
-    OK(DSYS2(DOGMA_SYS_cap_info, h, &i));
-    return i;
-}
-
-static bool live(uint32_t h)
-{
-    dogma_cap_info_t i;
-    return DSYS2(DOGMA_SYS_cap_info, h, &i).r == 0;
-}
-
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
-static uint32_t wait_ep(uint32_t ep, uint32_t want)
-{
-    dogma_wait_item_t it = {.handle = ep, .want = want};
-    CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX)) == 0);
-    return it.got;
-}
-
 static uint8_t pattern(uint64_t k, uint8_t seed) { return (uint8_t)(k * 31 + seed); }
 
 /* ---- the child -------------------------------------------------------------------- */
 
 static int child_region(uint32_t ep)
 {
-    CHECK(wait_ep(ep, DOGMA_SIG_READABLE) & DOGMA_SIG_READABLE);
+    CHECK(t_wait_for(ep, DOGMA_SIG_READABLE) & DOGMA_SIG_READABLE);
     char text[32];
     uint32_t hs[DOGMA_MSG_MAX_HANDLES];
     dsys_t r = DSYS5(DOGMA_SYS_channel_recv, ep, text, sizeof text, hs, DOGMA_MSG_MAX_HANDLES);
@@ -80,10 +45,10 @@ static int child_region(uint32_t ep)
 
     /* The region, with the rights region_create gave it: what the parent
      * wrote is there, and now we write. */
-    dogma_region_info_t ri;
-    OK(DSYS2(DOGMA_SYS_region_info, rg, &ri));
+    dogma_region_info_t ri = t_region_info(rg);
     CHECK(ri.kind == DOGMA_CAP_REGION && ri.size == REGION_BYTES);
-    CHECK(cinfo(rg).rights == (DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER | DOGMA_R_DUP));
+    CHECK(t_cap_info(rg).rights ==
+          (DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER | DOGMA_R_DUP));
     volatile uint8_t *mem = (volatile uint8_t *)ri.base;
     for (uint64_t k = 0; k < REGION_BYTES; k++)
         CHECK(mem[k] == pattern(k, 1));
@@ -92,11 +57,11 @@ static int child_region(uint32_t ep)
 
     /* The notification (signal only), the token (its maker is the parent),
      * the endpoint of the other channel. */
-    CHECK(cinfo(note).kind == DOGMA_CAP_NOTIFY &&
-          cinfo(note).rights == (DOGMA_R_SIGNAL | DOGMA_R_TRANSFER));
+    CHECK(t_cap_info(note).kind == DOGMA_CAP_NOTIFY &&
+          t_cap_info(note).rights == (DOGMA_R_SIGNAL | DOGMA_R_TRANSFER));
     FAILS(DSYS1(DOGMA_SYS_notify_take, note), RIGHTS, 0);
     OK(DSYS2(DOGMA_SYS_notify_signal, note, 0x40));
-    dogma_cap_info_t ti = cinfo(tok);
+    dogma_cap_info_t ti = t_cap_info(tok);
     CHECK(ti.kind == DOGMA_CAP_TOKEN && ti.object == TOKEN_TAG &&
           ti.extra == t_pb64(DOGMA_PB_PARENT));
     OK(DSYS5(DOGMA_SYS_channel_send, end, "hi from the child", 17, 0, 0));
@@ -107,19 +72,19 @@ static int child_region(uint32_t ep)
 
     /* The parent now sends a message we never take; we end when its end
      * goes, and the handles in that message go with our endpoint. */
-    while (!(wait_ep(ep, DOGMA_SIG_PEER_GONE) & DOGMA_SIG_PEER_GONE))
+    while (!(t_wait_for(ep, DOGMA_SIG_PEER_GONE) & DOGMA_SIG_PEER_GONE))
         ;
-    dispose(note);
-    dispose(tok);
-    dispose(end);
+    t_dispose(note);
+    t_dispose(tok);
+    t_dispose(end);
     return 0;
 }
 
 static int child_touch(uint32_t ep)
 {
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, REGION_BYTES, 0);
-    uint32_t rg = (uint32_t)OK(r);
-    volatile uint8_t *mem = (volatile uint8_t *)r.r1;
+    uint64_t base;
+    uint32_t rg = t_region(REGION_BYTES, &base);
+    volatile uint8_t *mem = (volatile uint8_t *)base;
     for (uint64_t k = 0; k < REGION_BYTES; k++)
         mem[k] = pattern(k, 3);
     OK(DSYS5(DOGMA_SYS_channel_send, ep, 0, 0, &rg, 1));
@@ -133,21 +98,18 @@ static int child_touch(uint32_t ep)
 
 static void test_move(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t mine = (uint32_t)OK(ch), theirs = (uint32_t)ch.r1;
-    uint32_t g[2] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | M_REGION)), theirs};
-    uint32_t kid = t_spawn("ipc-handles", g, 2, NULL);
+    uint32_t theirs, mine = t_channel(&theirs);
+    uint32_t kid = t_spawn_mode("ipc-handles", M_REGION, &theirs, 1, NULL);
 
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, REGION_BYTES, 0);
-    uint32_t rg = (uint32_t)OK(r);
-    volatile uint8_t *mem = (volatile uint8_t *)r.r1;
+    uint64_t base;
+    uint32_t rg = t_region(REGION_BYTES, &base);
+    volatile uint8_t *mem = (volatile uint8_t *)base;
     for (uint64_t k = 0; k < REGION_BYTES; k++)
         mem[k] = pattern(k, 1);
-    uint32_t note = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t note = t_notify();
     uint32_t note_sig = t_dup(note, DOGMA_R_SIGNAL | DOGMA_R_TRANSFER);
     uint32_t tok = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, TOKEN_TAG));
-    dsys_t c2 = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t e1 = (uint32_t)OK(c2), e2 = (uint32_t)c2.r1;
+    uint32_t e2, e1 = t_channel(&e2);
 
     uint32_t before = (uint32_t)t_self().handles;
     uint32_t hs[4] = {rg, note_sig, tok, e2};
@@ -156,12 +118,12 @@ static void test_move(void)
     CHECK(t_self().handles == before - 4);
     FAILS(DSYS2(DOGMA_SYS_region_info, rg, &(dogma_region_info_t){0}), BAD_HANDLE, 0);
     for (int i = 1; i < 4; i++)
-        CHECK(!live(hs[i]));
+        CHECK(!t_live(hs[i]));
 
     /* The child signals, talks on the other channel and returns the
      * region; first with no room for the handle: BAD_ARG, count needed 1,
      * and the message stays. */
-    CHECK(wait_ep(mine, DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE) == DOGMA_SIG_READABLE);
+    CHECK(t_wait_for(mine, DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE) == DOGMA_SIG_READABLE);
     char text[32];
     uint32_t back[DOGMA_MSG_MAX_HANDLES] = {0};
     FAILS(DSYS5(DOGMA_SYS_channel_recv, mine, text, sizeof text, back, 0), BAD_ARG, 4);
@@ -169,10 +131,9 @@ static void test_move(void)
     FAILS(DSYS5(DOGMA_SYS_channel_recv, mine, text, 3, back, 4), BAD_ARG, 2);
     CHECK(t_last_error().min == 4);
     CHECK(t_self().handles == before - 4);
-    r = DSYS5(DOGMA_SYS_channel_recv, mine, text, sizeof text, back, 1);
+    dsys_t r = DSYS5(DOGMA_SYS_channel_recv, mine, text, sizeof text, back, 1);
     CHECK(OK(r) == 4 && memcmp(text, "back", 4) == 0 && r.r1 == 1);
-    dogma_region_info_t ri;
-    OK(DSYS2(DOGMA_SYS_region_info, back[0], &ri));
+    dogma_region_info_t ri = t_region_info(back[0]);
     CHECK(ri.base == (uint64_t)mem && ri.kind == DOGMA_CAP_REGION);
     for (uint64_t k = 0; k < REGION_BYTES; k++)
         CHECK(mem[k] == pattern(k, 2));
@@ -185,14 +146,13 @@ static void test_move(void)
      * endpoint when the child ends. */
     uint32_t lost[2] = {back[0], (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 1))};
     OK(DSYS5(DOGMA_SYS_channel_send, mine, 0, 0, lost, 2));
-    dispose(mine);
-    CHECK(t_join(kid) == 0);
-    dispose(kid);
+    t_dispose(mine);
+    t_expect_exit(kid, 0);
     /* The child has disposed its copy of e2: e1's peer is gone. */
     dogma_wait_item_t it = {.handle = e1, .want = DOGMA_SIG_PEER_GONE};
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, 0)) == 0);
-    dispose(e1);
-    dispose(note);
+    t_dispose(e1);
+    t_dispose(note);
 }
 
 /* A region sent is out of the sender's reach at once: its next touch is
@@ -200,31 +160,24 @@ static void test_move(void)
  * the region and its contents for the receiver. */
 static void test_sender_loses_reach(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t mine = (uint32_t)OK(ch);
-    uint32_t g[2] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | M_TOUCH)),
-                     (uint32_t)ch.r1};
-    uint32_t kid = t_spawn("ipc-handles", g, 2, NULL);
-    CHECK(t_join(kid) == -1);
-    CHECK(t_info(kid).teardown_reason == DOGMA_FAULT_UNMAPPED);
-    dispose(kid);
+    uint32_t theirs, mine = t_channel(&theirs);
+    uint32_t kid = t_spawn_mode("ipc-handles", M_TOUCH, &theirs, 1, NULL);
+    t_expect_torn_down(kid, DOGMA_FAULT_UNMAPPED);
     uint32_t rg;
     dsys_t r = DSYS5(DOGMA_SYS_channel_recv, mine, 0, 0, &rg, 1);
     CHECK(OK(r) == 0 && r.r1 == 1);
-    dogma_region_info_t ri;
-    OK(DSYS2(DOGMA_SYS_region_info, rg, &ri));
+    dogma_region_info_t ri = t_region_info(rg);
     for (uint64_t k = 0; k < REGION_BYTES; k++)
         CHECK(((volatile uint8_t *)ri.base)[k] == pattern(k, 3));
     FAILS(DSYS5(DOGMA_SYS_channel_recv, mine, 0, 0, &rg, 1), PEER_CLOSED, 0);
-    dispose(rg);
-    dispose(mine);
+    t_dispose(rg);
+    t_dispose(mine);
 }
 
 static void test_refused(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t a = (uint32_t)OK(ch), b = (uint32_t)ch.r1;
-    uint32_t n = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t b, a = t_channel(&b);
+    uint32_t n = t_notify();
     uint32_t keep = t_dup(n, DOGMA_R_SIGNAL | DOGMA_R_WAIT); /* no TRANSFER */
     uint32_t hs[DOGMA_MSG_MAX_HANDLES + 1];
     uint64_t before = t_self().handles;
@@ -234,26 +187,26 @@ static void test_refused(void)
     hs[1] = keep;
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, hs, 2), RIGHTS, 3);
     CHECK(t_last_error().min == DOGMA_R_TRANSFER);
-    CHECK(live(n) && live(keep));
+    CHECK(t_live(n) && t_live(keep));
     uint32_t image = t_pb32(DOGMA_PB_IMAGE); /* our own image: READ, WRITE only */
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, &image, 1), RIGHTS, 3);
-    CHECK(live(image));
+    CHECK(t_live(image));
 
     /* An endpoint of the channel itself, either end. */
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, &a, 1), RIGHTS, 3);
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, &b, 1), RIGHTS, 3);
     uint32_t b2 = t_dup(b, DOGMA_R_READ | DOGMA_R_TRANSFER);
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, &b2, 1), RIGHTS, 3);
-    CHECK(live(a) && live(b) && live(b2));
-    dispose(b2);
+    CHECK(t_live(a) && t_live(b) && t_live(b2));
+    t_dispose(b2);
 
     /* The same handle twice; a dead handle; too many handles. */
     hs[0] = n;
     hs[1] = n;
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, hs, 2), BAD_HANDLE, 3);
     CHECK(t_last_error().min == 1);
-    uint32_t dead = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
-    dispose(dead);
+    uint32_t dead = t_notify();
+    t_dispose(dead);
     hs[1] = dead;
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, hs, 2), BAD_HANDLE, 3);
     CHECK(t_last_error().min == 1);
@@ -263,7 +216,7 @@ static void test_refused(void)
         hs[i] = n;
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, hs, DOGMA_MSG_MAX_HANDLES + 1), BAD_ARG, 4);
     FAILS(DSYS5(DOGMA_SYS_channel_send, a, "x", 1, (void *)8, 1), BAD_ADDRESS, 3);
-    CHECK(live(n) && t_self().handles == before);
+    CHECK(t_live(n) && t_self().handles == before);
     FAILS(DSYS5(DOGMA_SYS_channel_recv, b, hs, sizeof hs, hs, 4), EMPTY, 0);
 
     /* Two handles to one object are two handles: both travel. */
@@ -273,64 +226,58 @@ static void test_refused(void)
     uint32_t got[DOGMA_MSG_MAX_HANDLES];
     dsys_t r = DSYS5(DOGMA_SYS_channel_recv, b, 0, 0, got, DOGMA_MSG_MAX_HANDLES);
     CHECK(OK(r) == 0 && r.r1 == 2);
-    CHECK(cinfo(got[0]).rights ==
+    CHECK(t_cap_info(got[0]).rights ==
           (DOGMA_R_SIGNAL | DOGMA_R_WAIT | DOGMA_R_DUP | DOGMA_R_TRANSFER));
-    CHECK(cinfo(got[1]).rights == (DOGMA_R_SIGNAL | DOGMA_R_TRANSFER));
+    CHECK(t_cap_info(got[1]).rights == (DOGMA_R_SIGNAL | DOGMA_R_TRANSFER));
     OK(DSYS2(DOGMA_SYS_notify_signal, got[1], 3));
     CHECK(OK(DSYS1(DOGMA_SYS_notify_take, keep)) == 3);
-    dispose(got[0]);
-    dispose(got[1]);
-    dispose(keep);
-    dispose(a);
-    dispose(b);
+    t_dispose(got[0]);
+    t_dispose(got[1]);
+    t_dispose(keep);
+    t_dispose(a);
+    t_dispose(b);
 }
 
 static void test_disposed_in_flight(void)
 {
     /* Queued at y, y disposed: the message and its handles go. p1 in it
      * closes, as its peer p2 sees. */
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t x = (uint32_t)OK(ch), y = (uint32_t)ch.r1;
-    dsys_t pc = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t p1 = (uint32_t)OK(pc), p2 = (uint32_t)pc.r1;
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 3 * 4096, 0);
-    uint32_t rg = (uint32_t)OK(r);
-    memset((void *)r.r1, 0x77, 3 * 4096); /* frames that must come back */
-    uint32_t hs[3] = {p1, rg, (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create))};
+    uint32_t y, x = t_channel(&y);
+    uint32_t p2, p1 = t_channel(&p2);
+    uint64_t base;
+    uint32_t rg = t_region(3 * 4096, &base);
+    memset((void *)base, 0x77, 3 * 4096); /* frames that must come back */
+    uint32_t hs[3] = {p1, rg, t_notify()};
     OK(DSYS5(DOGMA_SYS_channel_send, x, "in flight", 9, hs, 3));
     dogma_wait_item_t it = {.handle = p2, .want = DOGMA_SIG_PEER_GONE};
     FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), TIMED_OUT, 2); /* p1 lives in the message */
-    dispose(y);
+    t_dispose(y);
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, 0)) == 0 && it.got == DOGMA_SIG_PEER_GONE);
     FAILS(DSYS5(DOGMA_SYS_channel_send, x, 0, 0, 0, 0), PEER_CLOSED, 0);
-    dispose(x);
-    dispose(p2);
+    t_dispose(x);
+    t_dispose(p2);
 
     /* Queued at y, x (the sender's end) disposed: the message stays for
      * y, handles and all. */
-    ch = DSYS0(DOGMA_SYS_channel_create);
-    x = (uint32_t)OK(ch);
-    y = (uint32_t)ch.r1;
-    pc = DSYS0(DOGMA_SYS_channel_create);
-    p1 = (uint32_t)OK(pc);
-    p2 = (uint32_t)pc.r1;
+    x = t_channel(&y);
+    p1 = t_channel(&p2);
     OK(DSYS5(DOGMA_SYS_channel_send, x, 0, 0, &p1, 1));
-    dispose(x);
+    t_dispose(x);
     uint32_t got;
-    r = DSYS5(DOGMA_SYS_channel_recv, y, 0, 0, &got, 1);
-    CHECK(OK(r) == 0 && r.r1 == 1 && cinfo(got).kind == DOGMA_CAP_CHANNEL);
+    dsys_t r = DSYS5(DOGMA_SYS_channel_recv, y, 0, 0, &got, 1);
+    CHECK(OK(r) == 0 && r.r1 == 1 && t_cap_info(got).kind == DOGMA_CAP_CHANNEL);
     OK(DSYS5(DOGMA_SYS_channel_send, got, "alive", 5, 0, 0));
     char text[8];
     CHECK(OK(DSYS5(DOGMA_SYS_channel_recv, p2, text, sizeof text, 0, 0)) == 5);
     FAILS(DSYS5(DOGMA_SYS_channel_recv, y, 0, 0, 0, 0), PEER_CLOSED, 0);
-    dispose(got);
-    dispose(p2);
-    dispose(y);
+    t_dispose(got);
+    t_dispose(p2);
+    t_dispose(y);
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
+    uint64_t mode = t_child_mode();
     if (mode == M_REGION)
         return child_region(t_grant(1));
     if (mode == M_TOUCH)

@@ -18,7 +18,6 @@
  */
 #include "dogma_user.h"
 
-#define MODE_TAG 0x6970636900000000ull
 #define INBOX_MAX 16
 #define TAG(i) (0x1b0000ull + (i))
 
@@ -27,39 +26,11 @@ enum {
     M_LISTEN,   /* listens, receives, reports */
 };
 
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static dogma_cap_info_t cinfo(uint32_t h)
-{
-    dogma_cap_info_t i;
-    OK(DSYS2(DOGMA_SYS_cap_info, h, &i));
-    return i;
-}
-
-static bool live(uint32_t h)
-{
-    dogma_cap_info_t i;
-    return DSYS2(DOGMA_SYS_cap_info, h, &i).r == 0;
-}
-
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
 /* Waits for and receives the next message on ep: up to 8 bytes, as a
  * number (short messages are words like "ready"). */
 static uint64_t next(uint32_t ep)
 {
-    dogma_wait_item_t it = {.handle = ep, .want = DOGMA_SIG_READABLE};
-    CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX)) == 0);
+    t_wait_for(ep, DOGMA_SIG_READABLE);
     uint64_t v = 0;
     OK(DSYS5(DOGMA_SYS_channel_recv, ep, &v, sizeof v, 0, 0));
     return v;
@@ -102,9 +73,9 @@ static int child_listen(uint32_t ep)
     dsys_t r = DSYS0(DOGMA_SYS_cap_receive);
     uint32_t h = (uint32_t)OK(r);
     CHECK(r.r1 == parent);
-    CHECK(cinfo(h).kind == DOGMA_CAP_CHANNEL);
+    CHECK(t_cap_info(h).kind == DOGMA_CAP_CHANNEL);
     OK(DSYS5(DOGMA_SYS_channel_send, h, "used", 4, 0, 0));
-    dispose(h);
+    t_dispose(h);
     FAILS(DSYS3(DOGMA_SYS_wait, &in, 1, 0), TIMED_OUT, 2);
     say(ep, r.r1);
 
@@ -113,9 +84,9 @@ static int child_listen(uint32_t ep)
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &in, 1, 0)) == 0);
     for (unsigned i = 0; i < INBOX_MAX; i++) {
         r = DSYS0(DOGMA_SYS_cap_receive);
-        dogma_cap_info_t ci = cinfo((uint32_t)OK(r));
+        dogma_cap_info_t ci = t_cap_info((uint32_t)OK(r));
         CHECK(r.r1 == parent && ci.kind == DOGMA_CAP_TOKEN && ci.object == TAG(i));
-        dispose((uint32_t)r.r);
+        t_dispose((uint32_t)r.r);
     }
     FAILS(DSYS0(DOGMA_SYS_cap_receive), EMPTY, -1);
     say(ep, word("took"));
@@ -128,57 +99,53 @@ static int child_listen(uint32_t ep)
 
 /* ---- the scenario ------------------------------------------------------------------ */
 
-static uint32_t spawn_mode(uint64_t mode, uint32_t *out_ep)
+/* Starts a child in mode with a channel to it, our end in *out_ep. */
+static uint32_t spawn_talking(uint64_t mode, uint32_t *out_ep)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    *out_ep = (uint32_t)OK(ch);
-    uint32_t g[2] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode)),
-                     (uint32_t)ch.r1};
-    return t_spawn("ipc-inbox", g, 2, NULL);
+    uint32_t theirs;
+    *out_ep = t_channel(&theirs);
+    return t_spawn_mode("ipc-inbox", mode, &theirs, 1, NULL);
 }
 
 static void test_not_listening(uint32_t deaf)
 {
     /* An endpoint sent to a process that does not listen: disposed, gone
      * from our table, and its peer sees it go. */
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t e1 = (uint32_t)OK(ch), e2 = (uint32_t)ch.r1;
+    uint32_t e2, e1 = t_channel(&e2);
     FAILS(DSYS2(DOGMA_SYS_cap_send, deaf, e1), NOT_LISTENING, 0);
-    CHECK(!live(e1));
+    CHECK(!t_live(e1));
     dogma_wait_item_t it = {.handle = e2, .want = DOGMA_SIG_PEER_GONE};
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, 0)) == 0);
-    dispose(e2);
+    t_dispose(e2);
 
     /* Refused before anything moves: no TRANSFER on the handle, no WAKE on
      * the process, a handle that is not one. */
-    uint32_t n = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t n = t_notify();
     uint32_t stay = t_dup(n, DOGMA_R_SIGNAL);
     FAILS(DSYS2(DOGMA_SYS_cap_send, deaf, stay), RIGHTS, 1);
-    CHECK(live(stay));
+    CHECK(t_live(stay));
     uint32_t nowake = t_dup(deaf, DOGMA_R_MONITOR);
     FAILS(DSYS2(DOGMA_SYS_cap_send, nowake, n), RIGHTS, 0);
     FAILS(DSYS2(DOGMA_SYS_cap_send, deaf, 0), BAD_HANDLE, 1);
     FAILS(DSYS2(DOGMA_SYS_cap_send, n, n), WRONG_KIND, 0);
-    CHECK(live(n));
-    dispose(nowake);
-    dispose(stay);
-    dispose(n);
+    CHECK(t_live(n));
+    t_dispose(nowake);
+    t_dispose(stay);
+    t_dispose(n);
 }
 
 static void test_listening(uint32_t kid, uint32_t ep)
 {
     CHECK(next(ep) == word("ready"));
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t x1 = (uint32_t)OK(ch), x2 = (uint32_t)ch.r1;
+    uint32_t x2, x1 = t_channel(&x2);
     OK(DSYS2(DOGMA_SYS_cap_send, kid, x2));
-    CHECK(!live(x2));
+    CHECK(!t_live(x2));
     char text[8];
-    dogma_wait_item_t it = {.handle = x1, .want = DOGMA_SIG_READABLE};
-    CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX)) == 0);
+    t_wait_for(x1, DOGMA_SIG_READABLE);
     CHECK(OK(DSYS5(DOGMA_SYS_channel_recv, x1, text, sizeof text, 0, 0)) == 4);
     CHECK(memcmp(text, "used", 4) == 0);
     CHECK(next(ep) == t_pb64(DOGMA_PB_PID)); /* the pid it saw in rdx */
-    dispose(x1);
+    t_dispose(x1);
 
     /* Sixteen fit, the seventeenth is FULL and stays with us. */
     uint32_t tok[INBOX_MAX + 1];
@@ -188,9 +155,9 @@ static void test_listening(uint32_t kid, uint32_t ep)
         OK(DSYS2(DOGMA_SYS_cap_send, kid, tok[i]));
     FAILS(DSYS2(DOGMA_SYS_cap_send, kid, tok[INBOX_MAX]), FULL, 0);
     CHECK(t_last_error().max == INBOX_MAX);
-    CHECK(live(tok[INBOX_MAX]));
+    CHECK(t_live(tok[INBOX_MAX]));
     for (unsigned i = 0; i < INBOX_MAX; i++)
-        CHECK(!live(tok[i]));
+        CHECK(!t_live(tok[i]));
     say(ep, word("take"));
     CHECK(next(ep) == word("took"));
 
@@ -200,13 +167,13 @@ static void test_listening(uint32_t kid, uint32_t ep)
     CHECK(t_join(kid) == 0);
     uint32_t more = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 1));
     FAILS(DSYS2(DOGMA_SYS_cap_send, kid, more), GONE, 0);
-    CHECK(live(more));
-    dispose(more);
+    CHECK(t_live(more));
+    t_dispose(more);
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
+    uint64_t mode = t_child_mode();
     if (mode == M_DEAF)
         return child_deaf(t_grant(1));
     if (mode == M_LISTEN)
@@ -216,15 +183,15 @@ int test_main(void)
         return 1;
     }
     uint32_t dep, lep;
-    uint32_t deaf = spawn_mode(M_DEAF, &dep);
-    uint32_t listener = spawn_mode(M_LISTEN, &lep);
+    uint32_t deaf = spawn_talking(M_DEAF, &dep);
+    uint32_t listener = spawn_talking(M_LISTEN, &lep);
     test_not_listening(deaf);
     test_listening(listener, lep);
     t_printf("NOT_LISTENING disposed, 16 received in order, FULL and GONE kept their handles");
     say(dep, word("bye"));
     CHECK(t_join(deaf) == 0);
     FAILS(DSYS2(DOGMA_SYS_cap_send, deaf, dep), GONE, 0);
-    CHECK(live(dep));
+    CHECK(t_live(dep));
 
     /* Our own setting: off by default, 0 or 1 only. */
     CHECK(t_pb32(DOGMA_PB_LISTENING) == 0);
@@ -233,9 +200,9 @@ int test_main(void)
     CHECK(OK(DSYS1(DOGMA_SYS_cap_listen, 0)) == 1);
     CHECK(t_pb32(DOGMA_PB_LISTENING) == 0);
     FAILS(DSYS0(DOGMA_SYS_cap_receive), EMPTY, -1);
-    dispose(dep);
-    dispose(lep);
-    dispose(deaf);
-    dispose(listener);
+    t_dispose(dep);
+    t_dispose(lep);
+    t_dispose(deaf);
+    t_dispose(listener);
     return 0;
 }

@@ -19,7 +19,6 @@
  */
 #include "dogma_user.h"
 
-#define MODE_TAG 0x6970636c00000000ull
 #define NCHILD 3
 #define ITERS 3000
 #define FOREVER UINT64_MAX
@@ -37,20 +36,6 @@ typedef struct {
     uint64_t sleeps; /* lock_wait calls that slept and were woken (atomic) */
     uint32_t nap;    /* M_NAP sleeps on it */
 } shared_t;
-
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
 
 /* ---- the mutex (Drepper, "Futexes are tricky", mutex 2) ---------------------------- */
 
@@ -79,9 +64,7 @@ static void unlock(shared_t *s)
 
 static shared_t *shared_of(uint32_t region)
 {
-    dogma_cap_info_t ci;
-    OK(DSYS2(DOGMA_SYS_cap_info, region, &ci));
-    return (shared_t *)ci.object;
+    return (shared_t *)t_cap_info(region).object;
 }
 
 static int child_nap(uint32_t region)
@@ -123,15 +106,8 @@ static unsigned count_blocked(const uint32_t *kids)
 
 static uint32_t spawn_mode(uint64_t mode, uint32_t region)
 {
-    uint32_t g[2] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode)),
-                     t_dup(region, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER)};
-    return t_spawn("ipc-locks", g, 2, NULL);
-}
-
-static void until_blocked(uint32_t p)
-{
-    while (t_info(p).state != DOGMA_PROC_BLOCKED)
-        OK(DSYS0(DOGMA_SYS_yield));
+    uint32_t dup = t_dup(region, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER);
+    return t_spawn_mode("ipc-locks", mode, &dup, 1, NULL);
 }
 
 static void test_counting(uint32_t region, shared_t *s)
@@ -151,10 +127,8 @@ static void test_counting(uint32_t region, shared_t *s)
     CHECK(count_blocked(kids) == 0);
     CHECK(OK(DSYS2(DOGMA_SYS_lock_wake, &s->go, 10)) == 0);
 
-    for (int i = 0; i < NCHILD; i++) {
-        CHECK(t_join(kids[i]) == 0);
-        dispose(kids[i]);
-    }
+    for (int i = 0; i < NCHILD; i++)
+        t_expect_exit(kids[i], 0);
     t_printf("count %lu (want %u), %lu sleeps in lock_wait", s->count, NCHILD * ITERS, s->sleeps);
     CHECK(s->count == (uint64_t)NCHILD * ITERS);
     CHECK(s->lock == 0 && s->sleeps > 0);
@@ -165,14 +139,13 @@ static void test_counting(uint32_t region, shared_t *s)
 static void test_sleepers_end(uint32_t region, shared_t *s)
 {
     uint32_t kid = spawn_mode(M_NAP, region);
-    until_blocked(kid);
+    t_wait_blocked(kid);
     OK(DSYS1(DOGMA_SYS_proc_teardown, kid));
     CHECK(OK(DSYS2(DOGMA_SYS_lock_wake, &s->nap, 10)) == 0);
-    CHECK(t_join(kid) == -1);
-    dispose(kid);
+    t_expect_torn_down(kid, 0);
 
     kid = spawn_mode(M_NAP, region);
-    until_blocked(kid);
+    t_wait_blocked(kid);
     OK(DSYS1(DOGMA_SYS_proc_suspend, kid));
     CHECK(t_info(kid).state == DOGMA_PROC_BLOCKED);
     CHECK(OK(DSYS2(DOGMA_SYS_lock_wake, &s->nap, 10)) == 1);
@@ -181,15 +154,14 @@ static void test_sleepers_end(uint32_t region, shared_t *s)
     CHECK(t_info(kid).state == DOGMA_PROC_SUSPENDED);
     CHECK(OK(DSYS2(DOGMA_SYS_lock_wake, &s->nap, 10)) == 0);
     OK(DSYS1(DOGMA_SYS_proc_resume, kid));
-    CHECK(t_join(kid) == 0);
-    dispose(kid);
+    t_expect_exit(kid, 0);
 }
 
 static void test_calls(void)
 {
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t region = (uint32_t)OK(r);
-    volatile uint32_t *w = (volatile uint32_t *)r.r1;
+    uint64_t base;
+    uint32_t region = t_region(4096, &base);
+    volatile uint32_t *w = (volatile uint32_t *)base;
     *w = 5;
 
     /* Not the expected value: back at once. */
@@ -208,27 +180,26 @@ static void test_calls(void)
     }
 
     /* A read-only view is fine: both only read the word. */
-    dogma_region_info_t ri;
-    OK(DSYS2(DOGMA_SYS_region_info, t_grant(0), &ri));
+    dogma_region_info_t ri = t_region_info(t_grant(0));
     uint32_t first = *(volatile uint32_t *)ri.base;
     CHECK(OK(DSYS3(DOGMA_SYS_lock_wait, ri.base, first + 1, FOREVER)) == 1);
     CHECK(OK(DSYS2(DOGMA_SYS_lock_wake, ri.base, 1)) == 0);
 
     /* Addresses in no region we hold: one we gave up, nothing, the
      * kernel, past the end of the region (its guard page). */
-    uint64_t bad[] = {r.r1 + 4096, 0, 0x1000, 0xffff800000000000ull, UINT64_MAX - 3};
+    uint64_t bad[] = {base + 4096, 0, 0x1000, 0xffff800000000000ull, UINT64_MAX - 3};
     for (unsigned k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         FAILS(DSYS3(DOGMA_SYS_lock_wait, bad[k], 0, FOREVER), BAD_ADDRESS, 0);
         FAILS(DSYS2(DOGMA_SYS_lock_wake, bad[k], 1), BAD_ADDRESS, 0);
     }
-    dispose(region);
-    FAILS(DSYS3(DOGMA_SYS_lock_wait, r.r1, 5, FOREVER), BAD_ADDRESS, 0);
-    FAILS(DSYS2(DOGMA_SYS_lock_wake, r.r1, 1), BAD_ADDRESS, 0);
+    t_dispose(region);
+    FAILS(DSYS3(DOGMA_SYS_lock_wait, base, 5, FOREVER), BAD_ADDRESS, 0);
+    FAILS(DSYS2(DOGMA_SYS_lock_wake, base, 1), BAD_ADDRESS, 0);
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
+    uint64_t mode = t_child_mode();
     if (mode == M_COUNT)
         return child_count(t_grant(1));
     if (mode == M_NAP)
@@ -238,11 +209,10 @@ int test_main(void)
         return 1;
     }
     test_calls();
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t region = (uint32_t)OK(r);
-    OK(DSYS2(DOGMA_SYS_region_share, region, DOGMA_SHARE_RW));
-    test_counting(region, (shared_t *)r.r1);
-    test_sleepers_end(region, (shared_t *)r.r1);
-    dispose(region);
+    uint64_t base;
+    uint32_t region = t_shared_rw(4096, &base, NULL);
+    test_counting(region, (shared_t *)base);
+    test_sleepers_end(region, (shared_t *)base);
+    t_dispose(region);
     return 0;
 }

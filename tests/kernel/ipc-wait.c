@@ -20,7 +20,6 @@
  */
 #include "dogma_user.h"
 
-#define MODE_TAG 0x6970637700000000ull
 #define MS 1000000ull
 #define FOREVER UINT64_MAX
 
@@ -30,25 +29,10 @@ enum {
     M_CROWD,     /* grants: token, endpoint, notification; waits for it, says so */
 };
 
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
 /* Receives the next message on ep (waiting for it): its first byte. */
 static char next(uint32_t ep)
 {
-    dogma_wait_item_t it = {.handle = ep, .want = DOGMA_SIG_READABLE};
-    CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, FOREVER)) == 0);
+    t_wait_for(ep, DOGMA_SIG_READABLE);
     char c = 0;
     CHECK(OK(DSYS5(DOGMA_SYS_channel_recv, ep, &c, 1, 0, 0)) == 1);
     return c;
@@ -98,14 +82,20 @@ static void set_got(dogma_wait_item_t *it, size_t n)
 
 /* ---- woken by another process ------------------------------------------------------ */
 
+/* Starts a child in mode; its grants: a channel (our end in *out_ep) and
+ * note with the rights given. */
+static uint32_t spawn_child(uint64_t mode, uint32_t *out_ep, uint32_t note, uint32_t rights)
+{
+    uint32_t g[2];
+    *out_ep = t_channel(&g[0]);
+    g[1] = t_dup(note, rights);
+    return t_spawn_mode("ipc-wait", mode, g, 2, NULL);
+}
+
 static void test_woken(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t mine = (uint32_t)OK(ch);
-    uint32_t note = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
-    uint32_t g[3] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | M_WAKER)),
-                     (uint32_t)ch.r1, t_dup(note, DOGMA_R_SIGNAL | DOGMA_R_TRANSFER)};
-    uint32_t kid = t_spawn("ipc-wait", g, 3, NULL);
+    uint32_t mine, note = t_notify();
+    uint32_t kid = spawn_child(M_WAKER, &mine, note, DOGMA_R_SIGNAL | DOGMA_R_TRANSFER);
     dogma_wait_item_t it[3] = {
         {.handle = mine, .want = DOGMA_SIG_READABLE},
         {.handle = note, .want = DOGMA_SIG_NOTIFIED},
@@ -143,74 +133,61 @@ static void test_woken(void)
     /* An ended process stays ended. */
     dogma_wait_item_t one = {.handle = kid, .want = DOGMA_SIG_EXITED};
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &one, 1, 0)) == 0 && one.got == DOGMA_SIG_EXITED);
-    CHECK(t_join(kid) == 7);
+    t_expect_exit(kid, 7);
     t_printf("woken by a message, a signal and an end, in that order");
-    dispose(kid);
-    dispose(mine);
-    dispose(note);
+    t_dispose(mine);
+    t_dispose(note);
 }
 
 /* A process torn down in the middle of a wait leaves every queue it
  * slept on: what it waited for can happen afterwards without it. */
 static void test_waiter_torn_down(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t mine = (uint32_t)OK(ch);
-    uint32_t note = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
-    uint32_t g[3] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | M_WAITER)),
-                     (uint32_t)ch.r1, t_dup(note, DOGMA_R_WAIT | DOGMA_R_TRANSFER)};
-    uint32_t kid = t_spawn("ipc-wait", g, 3, NULL);
-    while (t_info(kid).state != DOGMA_PROC_BLOCKED)
-        OK(DSYS0(DOGMA_SYS_yield));
+    uint32_t mine, note = t_notify();
+    uint32_t kid = spawn_child(M_WAITER, &mine, note, DOGMA_R_WAIT | DOGMA_R_TRANSFER);
+    t_wait_blocked(kid);
     OK(DSYS1(DOGMA_SYS_proc_teardown, kid));
     CHECK(t_join(kid) == -1);
     OK(DSYS2(DOGMA_SYS_notify_signal, note, 1));
     FAILS(DSYS5(DOGMA_SYS_channel_send, mine, "x", 1, 0, 0), PEER_CLOSED, 0);
     uint32_t tok = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 2));
     FAILS(DSYS2(DOGMA_SYS_cap_send, kid, tok), GONE, 0);
-    dispose(tok);
-    dispose(kid);
-    dispose(mine);
-    dispose(note);
+    t_dispose(tok);
+    t_dispose(kid);
+    t_dispose(mine);
+    t_dispose(note);
 }
 
 /* Three wait on one notification; one of them is torn down (it leaves
  * the queue from wherever it was); a signal wakes the other two. */
 static void test_crowd(void)
 {
-    uint32_t note = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t note = t_notify();
     uint32_t kid[3], ep[3];
-    for (int i = 0; i < 3; i++) {
-        dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-        ep[i] = (uint32_t)OK(ch);
-        uint32_t g[3] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | M_CROWD)),
-                         (uint32_t)ch.r1, t_dup(note, DOGMA_R_WAIT | DOGMA_R_TRANSFER)};
-        kid[i] = t_spawn("ipc-wait", g, 3, NULL);
-    }
     for (int i = 0; i < 3; i++)
-        while (t_info(kid[i]).state != DOGMA_PROC_BLOCKED)
-            OK(DSYS0(DOGMA_SYS_yield));
+        kid[i] = spawn_child(M_CROWD, &ep[i], note, DOGMA_R_WAIT | DOGMA_R_TRANSFER);
+    for (int i = 0; i < 3; i++)
+        t_wait_blocked(kid[i]);
     OK(DSYS1(DOGMA_SYS_proc_teardown, kid[1]));
     OK(DSYS2(DOGMA_SYS_notify_signal, note, 1));
-    CHECK(t_join(kid[0]) == 0 && t_join(kid[1]) == -1 && t_join(kid[2]) == 0);
+    t_expect_exit(kid[0], 0);
+    t_expect_torn_down(kid[1], 0);
+    t_expect_exit(kid[2], 0);
     char c;
     for (int i = 0; i < 3; i += 2)
         CHECK(OK(DSYS5(DOGMA_SYS_channel_recv, ep[i], &c, 1, 0, 0)) == 1 && c == 'w');
-    for (int i = 0; i < 3; i++) {
-        dispose(kid[i]);
-        dispose(ep[i]);
-    }
-    dispose(note);
+    for (int i = 0; i < 3; i++)
+        t_dispose(ep[i]);
+    t_dispose(note);
 }
 
 /* ---- within one process ------------------------------------------------------------ */
 
 static void test_ready_and_timeout(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t a = (uint32_t)OK(ch), b = (uint32_t)ch.r1;
-    uint32_t n1 = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
-    uint32_t n2 = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t b, a = t_channel(&b);
+    uint32_t n1 = t_notify();
+    uint32_t n2 = t_notify();
     dogma_wait_item_t it[3] = {
         {.handle = n1, .want = DOGMA_SIG_NOTIFIED},
         {.handle = b, .want = DOGMA_SIG_READABLE},
@@ -246,17 +223,17 @@ static void test_ready_and_timeout(void)
     CHECK(OK(DSYS3(DOGMA_SYS_wait, many, 16, FOREVER)) == 15);
 
     CHECK(OK(DSYS1(DOGMA_SYS_notify_take, n1)) == 1);
-    dispose(a);
-    dispose(b);
-    dispose(n1);
-    dispose(n2);
+    t_dispose(a);
+    t_dispose(b);
+    t_dispose(n1);
+    t_dispose(n2);
 }
 
 /* A notification: bits or together; take returns them, all 64 in rdx,
  * and clears the word. */
 static void test_notify(void)
 {
-    uint32_t n1 = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t n1 = t_notify();
     dogma_wait_item_t it[1] = {{.handle = n1, .want = DOGMA_SIG_NOTIFIED}};
     CHECK(OK(DSYS1(DOGMA_SYS_notify_take, n1)) == 0);
     OK(DSYS2(DOGMA_SYS_notify_signal, n1, 0x5));
@@ -273,14 +250,14 @@ static void test_notify(void)
     FAILS(DSYS2(DOGMA_SYS_notify_signal, tak, 1), RIGHTS, 0);
     OK(DSYS2(DOGMA_SYS_notify_signal, sig, 2));
     CHECK(OK(DSYS1(DOGMA_SYS_notify_take, tak)) == 2);
-    dispose(sig);
-    dispose(tak);
-    dispose(n1);
+    t_dispose(sig);
+    t_dispose(tak);
+    t_dispose(n1);
 }
 
 static void test_refused(void)
 {
-    uint32_t n = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t n = t_notify();
     OK(DSYS2(DOGMA_SYS_notify_signal, n, 1)); /* ready: only refusals can fail */
     dogma_wait_item_t it[17];
     for (int i = 0; i < 17; i++)
@@ -292,15 +269,15 @@ static void test_refused(void)
     FAILS(DSYS3(DOGMA_SYS_wait, it, UINT64_MAX, 0), BAD_ARG, 1);
 
     /* A dead handle, a handle that never was, other kinds: by index. */
-    uint32_t dead = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
-    dispose(dead);
+    uint32_t dead = t_notify();
+    t_dispose(dead);
     it[2].handle = dead;
     FAILS(DSYS3(DOGMA_SYS_wait, it, 3, 0), BAD_HANDLE, 0);
     CHECK(t_last_error().min == 2);
     it[2].handle = 0xfff;
     FAILS(DSYS3(DOGMA_SYS_wait, it, 3, 0), BAD_HANDLE, 0);
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t rg = (uint32_t)OK(r);
+    uint64_t base;
+    uint32_t rg = t_region(4096, &base);
     uint32_t tok = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 1));
     uint32_t kinds[] = {rg, tok, t_grant(0), t_grant(1), t_grant(2)};
     for (unsigned k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
@@ -313,18 +290,16 @@ static void test_refused(void)
 
     /* Items the kernel cannot read, or cannot write back. */
     FAILS(DSYS3(DOGMA_SYS_wait, 0, 1, 0), BAD_ADDRESS, 0);
-    FAILS(DSYS3(DOGMA_SYS_wait, (void *)(r.r1 + 4096 - 8), 1, 0), BAD_ADDRESS, 0);
+    FAILS(DSYS3(DOGMA_SYS_wait, (void *)(base + 4096 - 8), 1, 0), BAD_ADDRESS, 0);
     FAILS(DSYS3(DOGMA_SYS_wait, (void *)t_pb, 1, 0), BAD_ADDRESS, 0);
-    dogma_region_info_t ri;
-    OK(DSYS2(DOGMA_SYS_region_info, t_grant(0), &ri));
-    FAILS(DSYS3(DOGMA_SYS_wait, (void *)ri.base, 1, 0), BAD_ADDRESS, 0);
+    FAILS(DSYS3(DOGMA_SYS_wait, (void *)t_region_info(t_grant(0)).base, 1, 0), BAD_ADDRESS, 0);
     /* The same items where they may be: fine. */
-    memcpy((void *)r.r1, it, sizeof it[0]);
-    CHECK(OK(DSYS3(DOGMA_SYS_wait, (void *)r.r1, 1, 0)) == 0);
-    CHECK(((dogma_wait_item_t *)r.r1)->got == DOGMA_SIG_NOTIFIED);
-    dispose(rg);
-    dispose(tok);
-    dispose(n);
+    memcpy((void *)base, it, sizeof it[0]);
+    CHECK(OK(DSYS3(DOGMA_SYS_wait, (void *)base, 1, 0)) == 0);
+    CHECK(((dogma_wait_item_t *)base)->got == DOGMA_SIG_NOTIFIED);
+    t_dispose(rg);
+    t_dispose(tok);
+    t_dispose(n);
 }
 
 /* Waiting reads an object's state, so it needs the right that reading it
@@ -332,9 +307,8 @@ static void test_refused(void)
  * an item's reserved word must be 0 and its wants known signals. */
 static void test_wait_rights(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t a = (uint32_t)OK(ch), b = (uint32_t)ch.r1;
-    uint32_t note = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    uint32_t b, a = t_channel(&b);
+    uint32_t note = t_notify();
     uint32_t weak_ch = t_dup(a, DOGMA_R_WRITE), weak_note = t_dup(note, DOGMA_R_SIGNAL);
     dogma_wait_item_t it = {.handle = weak_ch, .want = DOGMA_SIG_READABLE};
     FAILS(DSYS3(DOGMA_SYS_wait, &it, 1, 0), RIGHTS, 0);
@@ -354,17 +328,17 @@ static void test_wait_rights(void)
     uint64_t yields = t_self().yields;
     FAILS(DSYS3(DOGMA_SYS_lock_wait, &word, 0, 0), TIMED_OUT, 2);
     CHECK(t_self().yields == yields);
-    dispose(weak_ch);
-    dispose(weak_note);
-    dispose(a);
-    dispose(b);
-    dispose(note);
+    t_dispose(weak_ch);
+    t_dispose(weak_note);
+    t_dispose(a);
+    t_dispose(b);
+    t_dispose(note);
     t_printf("wait needs READ, WAIT or MONITOR; reserved and unknown bits refused; 0 polls");
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
+    uint64_t mode = t_child_mode();
     if (mode == M_WAKER)
         return child_waker(t_grant(1), t_grant(2));
     if (mode == M_WAITER)

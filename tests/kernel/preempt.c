@@ -12,32 +12,25 @@
 int test_main(void)
 {
     /* The spinner's stop word, in a region both can write. */
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t word = (uint32_t)OK(r);
-    volatile uint32_t *stop = (volatile uint32_t *)r.r1;
-    OK(DSYS2(DOGMA_SYS_region_share, word, DOGMA_SHARE_RW));
-    uint32_t g = t_dup(word, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER);
+    uint64_t base;
+    uint32_t g, word = t_shared_rw(4096, &base, &g);
+    volatile uint32_t *stop = (volatile uint32_t *)base;
 
-    uint32_t spin = T_MAP_CODE(spin, r.r1, &g, 1, "spinner", NULL);
+    uint32_t spin = T_MAP_CODE(spin, base, &g, 1, "spinner", NULL);
     uint32_t coop = T_MAP_CODE(coop, 0, 0, 0, "polite", NULL);
 
     /* The polite one ends after five voluntary yields. */
-    CHECK(t_join(coop) == 5);
-    dogma_proc_info_t c = t_info(coop);
+    dogma_proc_info_t c = t_expect_exit(coop, 5);
     t_printf("polite: %lu yields, %lu forced preemptions", c.yields, c.preemptions);
     CHECK(c.yields == 5 && c.preemptions == 0);
 
     /* The spinner must have been preempted to let the other run at all;
      * now let it go, and it checks its registers. */
     *stop = 1;
-    CHECK(t_join(spin) == 0);
-    dogma_proc_info_t s = t_info(spin);
+    dogma_proc_info_t s = t_expect_exit(spin, 0);
     t_printf("spinner: %lu yields, %lu forced preemptions, registers intact", s.yields,
              s.preemptions);
     CHECK(s.yields == 0 && s.preemptions > 0);
-
-    OK(DSYS1(DOGMA_SYS_cap_dispose, coop));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, spin));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, word));
+    t_dispose(word);
     return 0;
 }

@@ -12,9 +12,7 @@ int test_main(void)
         /* A child: count in the shared word (word 0: low, word 1: high),
          * the high one for a fixed number of rounds, the low one until
          * told to stop (word 2). */
-        dogma_cap_info_t ci;
-        OK(DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci));
-        volatile uint64_t *w = (volatile uint64_t *)ci.object;
+        volatile uint64_t *w = (volatile uint64_t *)t_cap_info(t_grant(0)).object;
         if (t_pb64(DOGMA_PB_PID) & 1) {
             for (int i = 0; i < 3000000; i++)
                 w[1]++;
@@ -24,12 +22,10 @@ int test_main(void)
             w[0]++;
         return 0;
     }
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t shared = (uint32_t)OK(r);
-    volatile uint64_t *w = (volatile uint64_t *)r.r1;
-    OK(DSYS2(DOGMA_SYS_region_share, shared, DOGMA_SHARE_RW));
-    uint32_t g[2] = {t_dup(shared, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER),
-                     t_dup(shared, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER)};
+    uint64_t base;
+    uint32_t g[2], shared = t_shared_rw(4096, &base, &g[0]);
+    volatile uint64_t *w = (volatile uint64_t *)base;
+    g[1] = t_dup(shared, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER);
     /* The low child gets an even pid, the high one an odd pid. */
     uint64_t pid0, pid1;
     uint32_t c0 = t_spawn("prio", &g[0], 1, &pid0);
@@ -47,15 +43,13 @@ int test_main(void)
     CHECK(hi.state == DOGMA_PROC_EXITED && w[1] == 3000000);
     CHECK(w[0] == 0 && lo.cpu_ns == 0);
     /* Now block: the low one runs. */
-    dogma_wait_item_t it = {.handle = high, .want = DOGMA_SIG_EXITED};
-    OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX)); /* already true: returns at once */
-    while (w[0] == 0) /* sleep 20 ms at a time on a word nobody wakes */
-        FAILS(DSYS3(DOGMA_SYS_lock_wait, &w[3], 0, 20000000ull), TIMED_OUT, 2);
+    t_wait_for(high, DOGMA_SIG_EXITED); /* already true: returns at once */
+    while (w[0] == 0) /* sleep 20 ms at a time */
+        t_nap(20000000ull);
     w[2] = 1;
-    CHECK(t_join(low) == 0 && t_join(high) == 0);
+    t_expect_exit(low, 0);
+    t_expect_exit(high, 0);
     t_printf("low ran once we slept: counted %lu", w[0]);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, low));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, high));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, shared));
+    t_dispose(shared);
     return 0;
 }

@@ -20,7 +20,6 @@
 
 #define PAGE 4096ull
 #define GIB (1024ull * 1024 * 1024)
-#define MODE_TAG 0x7267626100000000ull /* mode in the low 32 bits */
 
 enum {
     M_PAST_END = 1,   /* touch the page after a region: torn down */
@@ -39,48 +38,10 @@ static const char *self_name = "region-basic";
 
 static dsys_t rcreate(uint64_t size) { return DSYS2(DOGMA_SYS_region_create, size, 0); }
 
-static dogma_region_info_t rinfo(uint32_t h)
-{
-    dogma_region_info_t i;
-    OK(DSYS2(DOGMA_SYS_region_info, h, &i));
-    return i;
-}
-
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
-/* Starts this program in a mode, the token first, then the extra grants. */
-static uint32_t spawn_mode(uint64_t mode, const uint32_t *extra, unsigned n, uint64_t *out_pid)
-{
-    uint32_t g[DOGMA_MAX_GRANTS];
-    g[0] = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode));
-    for (unsigned i = 0; i < n; i++)
-        g[1 + i] = extra[i];
-    return t_spawn(self_name, g, n + 1, out_pid);
-}
-
 /* Runs a child that must be torn down by a fault of this kind. */
 static void expect_torn_down(uint64_t mode, uint32_t reason)
 {
-    uint32_t p = spawn_mode(mode, NULL, 0, NULL);
-    CHECK(t_join(p) == -1);
-    dogma_proc_info_t i = t_info(p);
-    CHECK(i.state == DOGMA_PROC_TORN_DOWN);
-    CHECK(i.exit_status == -1);
-    CHECK(i.teardown_reason == reason);
-    CHECK(i.handles == 0);
-    dispose(p);
+    CHECK(t_expect_torn_down(t_spawn_mode(self_name, mode, NULL, 0, NULL), reason).handles == 0);
 }
 
 static uint64_t pattern(uint64_t page, uint64_t word) { return (page << 20) ^ (word * 0x9e3779b97f4a7c15ull) ^ 0x5a; }
@@ -91,30 +52,29 @@ static int child(uint64_t mode)
 {
     switch (mode) {
     case M_PAST_END: {
-        dsys_t r = rcreate(2 * PAGE);
-        OK(r);
-        volatile uint8_t *b = (volatile uint8_t *)r.r1;
+        uint64_t base;
+        t_region(2 * PAGE, &base);
+        volatile uint8_t *b = (volatile uint8_t *)base;
         b[2 * PAGE - 1] = 1; /* the last byte is fine */
         b[2 * PAGE] = 1;     /* the guard page is not */
         return 1;
     }
     case M_AFTER_DISPOSE: {
-        dsys_t r = rcreate(PAGE);
-        uint32_t h = (uint32_t)OK(r);
-        volatile uint64_t *b = (volatile uint64_t *)r.r1;
+        uint64_t base;
+        uint32_t h = t_region(PAGE, &base);
+        volatile uint64_t *b = (volatile uint64_t *)base;
         b[0] = 0x1234; /* mapped now */
-        dispose(h);
+        t_dispose(h);
         t_printf("after dispose: read %lx", b[0]); /* must not get here */
         return 1;
     }
     case M_SENT_AWAY: {
-        dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-        OK(ch);
-        dsys_t r = rcreate(PAGE);
-        uint32_t h = (uint32_t)OK(r);
-        volatile uint64_t *b = (volatile uint64_t *)r.r1;
+        uint32_t other, ch = t_channel(&other);
+        uint64_t base;
+        uint32_t h = t_region(PAGE, &base);
+        volatile uint64_t *b = (volatile uint64_t *)base;
         b[0] = 0x1234;
-        OK(DSYS5(DOGMA_SYS_channel_send, ch.r, 0, 0, &h, 1));
+        OK(DSYS5(DOGMA_SYS_channel_send, ch, 0, 0, &h, 1));
         FAILS(DSYS2(DOGMA_SYS_region_info, h, &(dogma_region_info_t){0}), BAD_HANDLE, 0);
         t_printf("after send: read %lx", b[0]); /* must not get here */
         return 1;
@@ -122,38 +82,36 @@ static int child(uint64_t mode)
     case M_CHURN:
         for (uint64_t i = 0; i < 100; i++) {
             uint64_t pages = 1 + (i * 7) % 40;
-            dsys_t r = rcreate(pages * PAGE);
-            uint32_t h = (uint32_t)OK(r);
-            volatile uint64_t *b = (volatile uint64_t *)r.r1;
+            uint64_t base;
+            uint32_t h = t_region(pages * PAGE, &base);
+            volatile uint64_t *b = (volatile uint64_t *)base;
             for (uint64_t p = 0; p < pages; p++)
                 b[p * (PAGE / 8)] = pattern(p, i);
-            CHECK(rinfo(h).resident == pages * PAGE);
-            dispose(h);
+            CHECK(t_region_info(h).resident == pages * PAGE);
+            t_dispose(h);
         }
         return 0;
     case M_HOLD:
         for (uint64_t i = 0; i < 20; i++) {
-            dsys_t r = rcreate((i + 1) * PAGE);
-            OK(r);
+            uint64_t base;
+            t_region((i + 1) * PAGE, &base);
             for (uint64_t p = 0; p <= i; p++)
-                ((volatile uint64_t *)r.r1)[p * (PAGE / 8)] = pattern(p, i);
+                ((volatile uint64_t *)base)[p * (PAGE / 8)] = pattern(p, i);
         }
         return 0; /* the exit disposes them */
     case M_GIVE: {
-        dsys_t r = rcreate(16 * PAGE);
-        uint32_t h = (uint32_t)OK(r);
+        uint64_t base;
+        uint32_t h = t_region(16 * PAGE, &base);
         for (uint64_t p = 0; p < 4; p++)
-            ((volatile uint64_t *)r.r1)[p * (PAGE / 8)] = pattern(p, 77);
+            ((volatile uint64_t *)base)[p * (PAGE / 8)] = pattern(p, 77);
         OK(DSYS5(DOGMA_SYS_channel_send, t_grant(1), 0, 0, &h, 1));
         return 0;
     }
-    case M_IDLE: {
-        dogma_wait_item_t it = {.handle = t_grant(1), .want = DOGMA_SIG_NOTIFIED};
-        OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX));
+    case M_IDLE:
+        t_wait_for(t_grant(1), DOGMA_SIG_NOTIFIED);
         return 0;
-    }
     case M_READ_GRANT: {
-        dogma_region_info_t i = rinfo(t_grant(1));
+        dogma_region_info_t i = t_region_info(t_grant(1));
         CHECK(i.kind == DOGMA_CAP_REGION && i.size == 8 * PAGE && i.resident == 8 * PAGE);
         volatile uint64_t *b = (volatile uint64_t *)i.base;
         for (uint64_t p = 0; p < 8; p++)
@@ -170,48 +128,47 @@ static int child(uint64_t mode)
 
 static void test_create_and_touch(void)
 {
-    dsys_t r = rcreate(10 * PAGE);
-    uint32_t h = (uint32_t)OK(r);
-    CHECK(r.r1 >= 0x10000 && r.r1 % PAGE == 0 && r.r1 + 10 * PAGE <= 0x7ffffffff000ull);
-    dogma_region_info_t i = rinfo(h);
-    CHECK(i.base == r.r1 && i.size == 10 * PAGE && i.resident == 0 && i.kind == DOGMA_CAP_REGION);
-    dogma_cap_info_t ci;
-    OK(DSYS2(DOGMA_SYS_cap_info, h, &ci));
-    CHECK(ci.kind == DOGMA_CAP_REGION && ci.object == r.r1 && ci.extra == 10 * PAGE);
+    uint64_t base;
+    uint32_t h = t_region(10 * PAGE, &base);
+    CHECK(base >= 0x10000 && base % PAGE == 0 && base + 10 * PAGE <= 0x7ffffffff000ull);
+    dogma_region_info_t i = t_region_info(h);
+    CHECK(i.base == base && i.size == 10 * PAGE && i.resident == 0 && i.kind == DOGMA_CAP_REGION);
+    dogma_cap_info_t ci = t_cap_info(h);
+    CHECK(ci.kind == DOGMA_CAP_REGION && ci.object == base && ci.extra == 10 * PAGE);
     CHECK(ci.rights == (DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_DUP | DOGMA_R_TRANSFER));
 
     /* A read is a first touch too: a whole zero page, one frame. */
-    const volatile uint64_t *b = (const volatile uint64_t *)r.r1;
+    const volatile uint64_t *b = (const volatile uint64_t *)base;
     for (uint64_t w = 0; w < PAGE / 8; w++)
         CHECK(b[5 * (PAGE / 8) + w] == 0);
-    CHECK(rinfo(h).resident == PAGE);
-    ((volatile uint8_t *)r.r1)[9 * PAGE + 4095] = 7;
-    CHECK(rinfo(h).resident == 2 * PAGE);
-    ((volatile uint8_t *)r.r1)[9 * PAGE] = 7; /* the same page again */
-    CHECK(rinfo(h).resident == 2 * PAGE);
+    CHECK(t_region_info(h).resident == PAGE);
+    ((volatile uint8_t *)base)[9 * PAGE + 4095] = 7;
+    CHECK(t_region_info(h).resident == 2 * PAGE);
+    ((volatile uint8_t *)base)[9 * PAGE] = 7; /* the same page again */
+    CHECK(t_region_info(h).resident == 2 * PAGE);
     /* The kernel writing into a fresh page (region_info's result here)
      * makes it resident like a touch would. */
-    OK(DSYS2(DOGMA_SYS_region_info, h, r.r1 + 2 * PAGE + 64));
-    CHECK(rinfo(h).resident == 3 * PAGE);
-    CHECK(((const volatile dogma_region_info_t *)(r.r1 + 2 * PAGE + 64))->size == 10 * PAGE);
-    dispose(h);
+    OK(DSYS2(DOGMA_SYS_region_info, h, base + 2 * PAGE + 64));
+    CHECK(t_region_info(h).resident == 3 * PAGE);
+    CHECK(((const volatile dogma_region_info_t *)(base + 2 * PAGE + 64))->size == 10 * PAGE);
+    t_dispose(h);
     FAILS(DSYS2(DOGMA_SYS_region_info, h, &i), BAD_HANDLE, 0);
 }
 
 static void test_many_pages(void)
 {
     const uint64_t pages = 256;
-    dsys_t r = rcreate(pages * PAGE);
-    uint32_t h = (uint32_t)OK(r);
-    volatile uint64_t *b = (volatile uint64_t *)r.r1;
+    uint64_t base;
+    uint32_t h = t_region(pages * PAGE, &base);
+    volatile uint64_t *b = (volatile uint64_t *)base;
     for (uint64_t p = 0; p < pages; p++)
         for (uint64_t w = 0; w < PAGE / 8; w += 61)
             b[p * (PAGE / 8) + w] = pattern(p, w);
     for (uint64_t p = 0; p < pages; p++)
         for (uint64_t w = 0; w < PAGE / 8; w += 61)
             CHECK(b[p * (PAGE / 8) + w] == pattern(p, w));
-    CHECK(rinfo(h).resident == pages * PAGE);
-    dispose(h);
+    CHECK(t_region_info(h).resident == pages * PAGE);
+    t_dispose(h);
 }
 
 static void test_sizes(void)
@@ -220,10 +177,9 @@ static void test_sizes(void)
         {1, PAGE}, {PAGE - 1, PAGE}, {PAGE, PAGE}, {PAGE + 1, 2 * PAGE}, {3 * PAGE + 5, 4 * PAGE},
     };
     for (unsigned k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        dsys_t r = rcreate(sizes[k].ask);
-        uint32_t h = (uint32_t)OK(r);
-        CHECK(rinfo(h).size == sizes[k].got);
-        dispose(h);
+        uint32_t h = t_region(sizes[k].ask, NULL);
+        CHECK(t_region_info(h).size == sizes[k].got);
+        t_dispose(h);
     }
     FAILS(rcreate(0), BAD_ARG, 0);
     dogma_error_record_t e = t_last_error();
@@ -235,31 +191,31 @@ static void test_sizes(void)
     FAILS(DSYS2(DOGMA_SYS_region_create, PAGE, 1), BAD_ARG, 1);
 
     /* 16 GiB exactly is fine: address space, not frames. */
-    dsys_t r = rcreate(16 * GIB);
-    uint32_t h = (uint32_t)OK(r);
-    dogma_region_info_t i = rinfo(h);
+    uint64_t base;
+    uint32_t h = t_region(16 * GIB, &base);
+    dogma_region_info_t i = t_region_info(h);
     CHECK(i.size == 16 * GIB && i.resident == 0);
-    ((volatile uint8_t *)r.r1)[16 * GIB - 1] = 1;
-    ((volatile uint8_t *)r.r1)[0] = 1;
-    CHECK(rinfo(h).resident == 2 * PAGE);
-    dispose(h);
+    ((volatile uint8_t *)base)[16 * GIB - 1] = 1;
+    ((volatile uint8_t *)base)[0] = 1;
+    CHECK(t_region_info(h).resident == 2 * PAGE);
+    t_dispose(h);
 }
 
 static void test_accounting(void)
 {
     const uint64_t pages = 32;
     dogma_proc_info_t before = t_self();
-    dsys_t r = rcreate(pages * PAGE);
-    uint32_t h = (uint32_t)OK(r);
+    uint64_t base;
+    uint32_t h = t_region(pages * PAGE, &base);
     CHECK(t_self().memory_bytes == before.memory_bytes); /* nothing touched yet */
     for (uint64_t p = 0; p < pages; p++)
-        ((volatile uint8_t *)r.r1)[p * PAGE] = 1;
+        ((volatile uint8_t *)base)[p * PAGE] = 1;
     dogma_proc_info_t after = t_self();
     /* The pages, and perhaps a few new page-table frames. */
     CHECK(after.memory_bytes >= before.memory_bytes + pages * PAGE);
     CHECK(after.memory_bytes <= before.memory_bytes + (pages + 4) * PAGE);
     CHECK(after.handles == before.handles + 1);
-    dispose(h);
+    t_dispose(h);
     dogma_proc_info_t end = t_self();
     CHECK(end.memory_bytes + pages * PAGE <= after.memory_bytes);
     CHECK(end.handles == before.handles);
@@ -275,12 +231,9 @@ static void test_faults(void)
 static void test_children_free_all(void)
 {
     for (uint64_t mode = M_CHURN; mode <= M_HOLD; mode++) {
-        uint32_t p = spawn_mode(mode, NULL, 0, NULL);
-        CHECK(t_join(p) == 0);
-        dogma_proc_info_t i = t_info(p);
+        dogma_proc_info_t i = t_expect_exit(t_spawn_mode(self_name, mode, NULL, 0, NULL), 0);
         CHECK(i.state == DOGMA_PROC_EXITED && i.handles == 0);
         CHECK(i.memory_bytes == 0); /* every frame it was charged went back */
-        dispose(p);
     }
 }
 
@@ -288,15 +241,14 @@ static void test_children_free_all(void)
  * loses the handle. */
 static void test_grant_moves(void)
 {
-    dsys_t r = rcreate(8 * PAGE);
-    uint32_t h = (uint32_t)OK(r);
-    volatile uint64_t *b = (volatile uint64_t *)r.r1;
+    uint64_t base;
+    uint32_t h = t_region(8 * PAGE, &base);
+    volatile uint64_t *b = (volatile uint64_t *)base;
     for (uint64_t p = 0; p < 8; p++)
         b[p * (PAGE / 8) + 3] = pattern(p, 3);
-    uint32_t p = spawn_mode(M_READ_GRANT, &h, 1, NULL);
+    uint32_t p = t_spawn_mode(self_name, M_READ_GRANT, &h, 1, NULL);
     FAILS(DSYS2(DOGMA_SYS_region_info, h, &(dogma_region_info_t){0}), BAD_HANDLE, 0);
-    CHECK(t_join(p) == 0);
-    dispose(p);
+    t_expect_exit(p, 0);
 }
 
 /* A region whose maker ended stays alive in its new holder, and its
@@ -304,52 +256,42 @@ static void test_grant_moves(void)
  * new process that happens to reuse the ended one's kernel memory. */
 static void test_outlives_maker(void)
 {
-    dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-    OK(ch);
-    uint32_t give = (uint32_t)ch.r1;
-    uint32_t a = spawn_mode(M_GIVE, &give, 1, NULL);
+    uint32_t give, ch = t_channel(&give);
+    uint32_t a = t_spawn_mode(self_name, M_GIVE, &give, 1, NULL);
     CHECK(t_join(a) == 0);
     uint32_t got[DOGMA_MSG_MAX_HANDLES];
-    dsys_t m = DSYS5(DOGMA_SYS_channel_recv, ch.r, 0, 0, got, DOGMA_MSG_MAX_HANDLES);
+    dsys_t m = DSYS5(DOGMA_SYS_channel_recv, ch, 0, 0, got, DOGMA_MSG_MAX_HANDLES);
     OK(m);
     CHECK(m.r1 == 1);
-    dispose((uint32_t)ch.r);
-    dispose(a); /* the maker's process object goes now */
+    t_dispose(ch);
+    t_dispose(a); /* the maker's process object goes now */
 
-    dsys_t n = DSYS0(DOGMA_SYS_notify_create);
-    uint32_t note = (uint32_t)OK(n);
+    uint32_t note = t_notify();
     uint32_t note_dup = t_dup(note, DOGMA_R_WAIT | DOGMA_R_TRANSFER);
-    uint32_t b = spawn_mode(M_IDLE, &note_dup, 1, NULL);
-    while (t_info(b).state != DOGMA_PROC_BLOCKED) /* let it start and block */
-        OK(DSYS0(DOGMA_SYS_yield));
+    uint32_t b = t_spawn_mode(self_name, M_IDLE, &note_dup, 1, NULL);
+    t_wait_blocked(b); /* let it start and block */
     uint64_t b_mem = t_info(b).memory_bytes;
 
-    dogma_region_info_t i = rinfo(got[0]);
+    dogma_region_info_t i = t_region_info(got[0]);
     CHECK(i.size == 16 * PAGE && i.resident == 4 * PAGE);
     volatile uint64_t *w = (volatile uint64_t *)i.base;
     for (uint64_t p = 0; p < 4; p++)
         CHECK(w[p * (PAGE / 8)] == pattern(p, 77));
     for (uint64_t p = 4; p < 16; p++)
         w[p * (PAGE / 8)] = p;
-    CHECK(rinfo(got[0]).resident == 16 * PAGE);
+    CHECK(t_region_info(got[0]).resident == 16 * PAGE);
     CHECK(t_info(b).memory_bytes == b_mem);
-    dispose(got[0]);
+    t_dispose(got[0]);
     CHECK(t_info(b).memory_bytes == b_mem);
 
     OK(DSYS2(DOGMA_SYS_notify_signal, note, 1));
-    CHECK(t_join(b) == 0);
-    CHECK(t_info(b).memory_bytes == 0);
-    dispose(b);
-    dispose(note);
+    CHECK(t_expect_exit(b, 0).memory_bytes == 0);
+    t_dispose(note);
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
-    if (mode)
-        return child(mode);
-    if (t_pb64(DOGMA_PB_INITRD) == 0)
-        return 0; /* started by someone else without a mode: nothing to do */
+    t_child_main(child);
     test_create_and_touch();
     test_many_pages();
     test_sizes();

@@ -19,7 +19,6 @@
 #include "dogma_user.h"
 
 #define PAGE 4096ull
-#define MODE_TAG 0x7270726f00000000ull
 
 enum {
     M_WRITE_RO = 1, /* write a read-only page it wrote before: torn down */
@@ -33,40 +32,23 @@ enum {
 
 static const char *self_name = "region-protect";
 
-static dsys_t rcreate(uint64_t size) { return DSYS2(DOGMA_SYS_region_create, size, 0); }
 static dsys_t protect(uint32_t h, uint64_t off, uint64_t len, uint64_t prot)
 {
     return DSYS4(DOGMA_SYS_region_protect, h, off, len, prot);
 }
 static dsys_t share(uint32_t h, uint64_t how) { return DSYS2(DOGMA_SYS_region_share, h, how); }
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static dogma_region_info_t rinfo(uint32_t h)
-{
-    dogma_region_info_t i;
-    OK(DSYS2(DOGMA_SYS_region_info, h, &i));
-    return i;
-}
-
-static dogma_cap_info_t cinfo(uint32_t h)
-{
-    dogma_cap_info_t i;
-    OK(DSYS2(DOGMA_SYS_cap_info, h, &i));
-    return i;
-}
-
 static uint64_t word(uint64_t page, uint64_t i) { return 0xabcd000000000000ull | page << 16 | i; }
 
 /* Fills every page's first words; the region's base. */
 static uint64_t make_filled(uint64_t pages, uint32_t *out_h)
 {
-    dsys_t r = rcreate(pages * PAGE);
-    *out_h = (uint32_t)OK(r);
-    volatile uint64_t *b = (volatile uint64_t *)r.r1;
+    uint64_t base;
+    *out_h = t_region(pages * PAGE, &base);
+    volatile uint64_t *b = (volatile uint64_t *)base;
     for (uint64_t p = 0; p < pages; p++)
         for (uint64_t i = 0; i < 4; i++)
             b[p * (PAGE / 8) + i] = word(p, i);
-    return r.r1;
+    return base;
 }
 
 static bool filled_ok(uint64_t base, uint64_t pages)
@@ -79,41 +61,14 @@ static bool filled_ok(uint64_t base, uint64_t pages)
     return true;
 }
 
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
-static uint32_t spawn_mode(uint64_t mode, const uint32_t *extra, unsigned n)
-{
-    uint32_t g[DOGMA_MAX_GRANTS];
-    g[0] = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode));
-    for (unsigned i = 0; i < n; i++)
-        g[1 + i] = extra[i];
-    return t_spawn(self_name, g, n + 1, NULL);
-}
-
 static void expect_torn_down(uint64_t mode, const uint32_t *extra, unsigned n, uint32_t reason)
 {
-    uint32_t p = spawn_mode(mode, extra, n);
-    CHECK(t_join(p) == -1);
-    dogma_proc_info_t i = t_info(p);
-    CHECK(i.state == DOGMA_PROC_TORN_DOWN && i.teardown_reason == reason);
-    dispose(p);
+    t_expect_torn_down(t_spawn_mode(self_name, mode, extra, n, NULL), reason);
 }
 
 static void expect_exit0(uint64_t mode, const uint32_t *extra, unsigned n)
 {
-    uint32_t p = spawn_mode(mode, extra, n);
-    CHECK(t_join(p) == 0);
-    dispose(p);
+    t_expect_exit(t_spawn_mode(self_name, mode, extra, n, NULL), 0);
 }
 
 /* ---- the children ------------------------------------------------------------- */
@@ -151,10 +106,10 @@ static int child(uint64_t mode)
     }
     case M_VIEW_READ:
     case M_VIEW_SCRIBBLE: {
-        dogma_region_info_t i = rinfo(t_grant(1));
+        dogma_region_info_t i = t_region_info(t_grant(1));
         CHECK(i.kind == DOGMA_CAP_VIEW && i.size == 3 * PAGE);
         CHECK(filled_ok(i.base, 3));
-        dogma_cap_info_t ci = cinfo(t_grant(1));
+        dogma_cap_info_t ci = t_cap_info(t_grant(1));
         CHECK(ci.kind == DOGMA_CAP_VIEW && ci.rights == (DOGMA_R_READ | DOGMA_R_TRANSFER));
         FAILS(DSYS1(DOGMA_SYS_self_info, i.base), BAD_ADDRESS, 0);
         FAILS(protect(t_grant(1), 0, PAGE, DOGMA_PROT_RO), WRONG_KIND, 0);
@@ -164,7 +119,7 @@ static int child(uint64_t mode)
         return 0;
     }
     case M_RW_WRITE: {
-        dogma_region_info_t i = rinfo(t_grant(1));
+        dogma_region_info_t i = t_region_info(t_grant(1));
         CHECK(i.kind == DOGMA_CAP_REGION && i.size == 2 * PAGE);
         volatile uint64_t *b = (volatile uint64_t *)i.base;
         CHECK(b[0] == 0x1111 && b[PAGE / 8] == 0x2222);
@@ -213,8 +168,8 @@ static void test_protect(void)
     CHECK(filled_ok(b, 4));
     for (uint64_t p = 0; p < 4; p++)
         ((volatile uint64_t *)(b + p * PAGE))[6] = p;
-    CHECK(rinfo(h).resident == 4 * PAGE);
-    dispose(h);
+    CHECK(t_region_info(h).resident == 4 * PAGE);
+    t_dispose(h);
 }
 
 static void test_bad_args(void)
@@ -247,8 +202,8 @@ static void test_bad_args(void)
     OK(DSYS1(DOGMA_SYS_self_info, b + 64));
     FAILS(share(h, 2), BAD_ARG, 1);
     FAILS(share(h, UINT64_MAX), BAD_ARG, 1);
-    CHECK(cinfo(h).kind == DOGMA_CAP_REGION);
-    dispose(h);
+    CHECK(t_cap_info(h).kind == DOGMA_CAP_REGION);
+    t_dispose(h);
     FAILS(protect(h, 0, PAGE, DOGMA_PROT_RO), BAD_HANDLE, 0);
     FAILS(share(h, DOGMA_SHARE_VIEW), BAD_HANDLE, 0);
 }
@@ -267,11 +222,11 @@ static void test_view(void)
     uint64_t b = make_filled(3, &h);
     FAILS(DSYS2(DOGMA_SYS_cap_dup, h, DOGMA_R_READ), STATE, 0); /* exclusive: moves only */
     OK(share(h, DOGMA_SHARE_VIEW));
-    dogma_cap_info_t ci = cinfo(h);
+    dogma_cap_info_t ci = t_cap_info(h);
     CHECK(ci.kind == DOGMA_CAP_VIEW);
     CHECK(ci.rights == (DOGMA_R_READ | DOGMA_R_DUP | DOGMA_R_TRANSFER));
     CHECK(ci.object == b && ci.extra == 3 * PAGE);
-    CHECK(rinfo(h).kind == DOGMA_CAP_VIEW);
+    CHECK(t_region_info(h).kind == DOGMA_CAP_VIEW);
     CHECK(filled_ok(b, 3));
     FAILS(DSYS1(DOGMA_SYS_self_info, b + 64), BAD_ADDRESS, 0);
     FAILS(protect(h, 0, PAGE, DOGMA_PROT_RO), WRONG_KIND, 0);
@@ -285,46 +240,42 @@ static void test_view(void)
     d = t_dup(h, DOGMA_R_READ | DOGMA_R_TRANSFER);
     expect_torn_down(M_VIEW_SCRIBBLE, &d, 1, DOGMA_FAULT_WRITE_READONLY);
     CHECK(filled_ok(b, 3));
-    dispose(h);
+    t_dispose(h);
 }
 
 static void test_shared_rw(void)
 {
-    dsys_t r = rcreate(2 * PAGE);
-    uint32_t h = (uint32_t)OK(r);
-    volatile uint64_t *b = (volatile uint64_t *)r.r1;
+    uint64_t base;
+    uint32_t h = t_region(2 * PAGE, &base);
+    volatile uint64_t *b = (volatile uint64_t *)base;
     b[0] = 0x1111;
     b[PAGE / 8] = 0x2222;
     OK(share(h, DOGMA_SHARE_RW));
-    dogma_cap_info_t ci = cinfo(h);
+    dogma_cap_info_t ci = t_cap_info(h);
     CHECK(ci.kind == DOGMA_CAP_REGION);
     CHECK(ci.rights == (DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_DUP | DOGMA_R_TRANSFER));
-    CHECK(rinfo(h).kind == DOGMA_CAP_REGION);
+    CHECK(t_region_info(h).kind == DOGMA_CAP_REGION);
     FAILS(share(h, DOGMA_SHARE_RW), STATE, 0);
     FAILS(share(h, DOGMA_SHARE_VIEW), STATE, 0);
     FAILS(protect(h, 0, PAGE, DOGMA_PROT_RO), STATE, 0);
     uint32_t ro = t_dup(h, DOGMA_R_READ);
     FAILS(protect(ro, 0, PAGE, DOGMA_PROT_RO), RIGHTS, 0);
     FAILS(share(ro, DOGMA_SHARE_VIEW), RIGHTS, 0);
-    dispose(ro);
+    t_dispose(ro);
 
     uint32_t d = t_dup(h, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER);
     expect_exit0(M_RW_WRITE, &d, 1);
     CHECK(b[0] == 0x1111 && b[1] == 0x3333);
     CHECK(b[PAGE / 8] == 0x2222 && b[PAGE / 8 + 1] == 0x4444);
-    CHECK(((volatile dogma_region_info_t *)(r.r1 + 64))->size == 2 * PAGE);
+    CHECK(((volatile dogma_region_info_t *)(base + 64))->size == 2 * PAGE);
     b[2] = 5; /* still the parent's to write */
-    OK(DSYS1(DOGMA_SYS_self_info, r.r1 + PAGE + 64));
-    dispose(h);
+    OK(DSYS1(DOGMA_SYS_self_info, base + PAGE + 64));
+    t_dispose(h);
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
-    if (mode)
-        return child(mode);
-    if (t_pb64(DOGMA_PB_INITRD) == 0)
-        return 0;
+    t_child_main(child);
     test_protect();
     test_bad_args();
     test_faults();

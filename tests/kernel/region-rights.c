@@ -10,21 +10,15 @@
 
 enum { READER = 1, WRITER, NOTHING, CHARGED };
 
-static int child(void)
+static int child(uint64_t role)
 {
-    /* Grant 0: the region; grant 1: a token whose tag says the role. */
-    dogma_cap_info_t region, role;
-    OK(DSYS2(DOGMA_SYS_cap_info, t_grant(0), &region));
-    OK(DSYS2(DOGMA_SYS_cap_info, t_grant(1), &role));
-    volatile uint64_t *w = (volatile uint64_t *)region.object;
-    switch (role.object) {
-    case READER: {
+    /* Grant 0: the token that says the role; grant 1: the region. */
+    volatile uint64_t *w = (volatile uint64_t *)t_cap_info(t_grant(1)).object;
+    switch (role) {
+    case READER:
         CHECK(w[0] == 0x1234);
-        dogma_proc_info_t info;
         FAILS(DSYS1(DOGMA_SYS_self_info, (uint64_t)&w[8]), BAD_ADDRESS, 0);
-        (void)info;
         return 0;
-    }
     case WRITER:
         w[1] = 7; /* must end it: the handle has READ only */
         return 1;
@@ -42,49 +36,39 @@ static int child(void)
 
 static uint32_t spawn_role(uint32_t region, unsigned role)
 {
-    uint32_t g[2] = {region, (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, role))};
-    return t_spawn("region-rights", g, 2, NULL);
-}
-
-static void ends_with(uint32_t proc, uint32_t reason)
-{
-    CHECK(t_join(proc) == -1);
-    dogma_proc_info_t info = t_info(proc);
-    CHECK(info.state == DOGMA_PROC_TORN_DOWN && info.teardown_reason == reason);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, proc));
+    return t_spawn_mode("region-rights", role, &region, 1, NULL);
 }
 
 int test_main(void)
 {
-    if (t_ngrants() == 2)
-        return child();
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 8192, 0);
-    uint32_t shared = (uint32_t)OK(r);
-    ((volatile uint64_t *)r.r1)[0] = 0x1234;
+    uint64_t role = t_child_mode();
+    if (role)
+        return child(role);
+    uint64_t base;
+    uint32_t shared = t_region(8192, &base);
+    ((volatile uint64_t *)base)[0] = 0x1234;
     OK(DSYS2(DOGMA_SYS_region_share, shared, DOGMA_SHARE_RW));
 
-    uint32_t p = spawn_role(t_dup(shared, DOGMA_R_READ | DOGMA_R_TRANSFER), READER);
-    CHECK(t_join(p) == 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, p));
-    ends_with(spawn_role(t_dup(shared, DOGMA_R_READ | DOGMA_R_TRANSFER), WRITER),
-              DOGMA_FAULT_WRITE_READONLY);
-    ends_with(spawn_role(t_dup(shared, DOGMA_R_TRANSFER), NOTHING), DOGMA_FAULT_NOT_READABLE);
-    CHECK(((volatile uint64_t *)r.r1)[1] == 0);
+    t_expect_exit(spawn_role(t_dup(shared, DOGMA_R_READ | DOGMA_R_TRANSFER), READER), 0);
+    t_expect_torn_down(spawn_role(t_dup(shared, DOGMA_R_READ | DOGMA_R_TRANSFER), WRITER),
+                       DOGMA_FAULT_WRITE_READONLY);
+    t_expect_torn_down(spawn_role(t_dup(shared, DOGMA_R_TRANSFER), NOTHING),
+                       DOGMA_FAULT_NOT_READABLE);
+    CHECK(((volatile uint64_t *)base)[1] == 0);
     t_printf("READ reads, cannot write; no rights cannot read");
 
     /* The charge follows an exclusive region to its new holder. */
-    dsys_t m = DSYS2(DOGMA_SYS_region_create, 16 * 4096, 0);
-    uint32_t moved = (uint32_t)OK(m);
+    uint64_t moved_base;
+    uint32_t moved = t_region(16 * 4096, &moved_base);
     uint64_t before = t_self().memory_bytes;
     for (int i = 0; i < 8; i++)
-        ((volatile uint64_t *)m.r1)[i * 512] = 1;
+        ((volatile uint64_t *)moved_base)[i * 512] = 1;
     CHECK(t_self().memory_bytes >= before + 8 * 4096);
     uint64_t touched = t_self().memory_bytes;
-    p = spawn_role(moved, CHARGED);
+    uint32_t p = spawn_role(moved, CHARGED);
     CHECK(t_self().memory_bytes <= touched - 8 * 4096);
-    CHECK(t_join(p) == 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, p));
+    t_expect_exit(p, 0);
     t_printf("a moved region's frames are charged to its new holder");
-    OK(DSYS1(DOGMA_SYS_cap_dispose, shared));
+    t_dispose(shared);
     return 0;
 }

@@ -22,7 +22,6 @@
  */
 #include "dogma_user.h"
 
-#define MODE_TAG 0x7363687900000000ull
 #define ROUNDS 100       /* turns each of the two yield_to children takes */
 #define MARK_ROUNDS 20   /* yield_to rounds per marking child */
 #define RETRIES 10       /* a round a preemption disturbed is run again */
@@ -50,20 +49,6 @@ typedef struct {
     uint8_t log[LOG_MAX];
 } shared_t;
 
-static void dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
-
-static uint64_t child_mode(void)
-{
-    dogma_cap_info_t ci;
-    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
-        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
-        return 0;
-    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (MODE_TAG >> 32) ||
-        ci.extra != t_pb64(DOGMA_PB_PARENT))
-        return 0;
-    return ci.object & 0xffffffffu;
-}
-
 static void log_put(volatile shared_t *s, uint8_t c)
 {
     if (s->n < LOG_MAX)
@@ -75,8 +60,7 @@ static void log_put(volatile shared_t *s, uint8_t c)
 static int child_turn(volatile shared_t *s, uint32_t ep, uint8_t me)
 {
     /* The partner's process handle arrives on the channel. */
-    dogma_wait_item_t it = {.handle = ep, .want = DOGMA_SIG_READABLE};
-    OK(DSYS3(DOGMA_SYS_wait, &it, 1, FOREVER));
+    t_wait_for(ep, DOGMA_SIG_READABLE);
     uint32_t partner;
     dsys_t r = DSYS5(DOGMA_SYS_channel_recv, ep, 0, 0, &partner, 1);
     CHECK(OK(r) == 0 && r.r1 == 1);
@@ -104,9 +88,7 @@ static int child_mark(volatile shared_t *s, unsigned me)
 
 static int child(uint64_t mode)
 {
-    dogma_cap_info_t ci;
-    OK(DSYS2(DOGMA_SYS_cap_info, t_grant(1), &ci));
-    volatile shared_t *s = (volatile shared_t *)ci.object;
+    volatile shared_t *s = (volatile shared_t *)t_cap_info(t_grant(1)).object;
     switch (mode) {
     case M_TURN_A: return child_turn(s, t_grant(2), 'A');
     case M_TURN_B: return child_turn(s, t_grant(2), 'B');
@@ -117,19 +99,16 @@ static int child(uint64_t mode)
             s->spin++;
     case M_SLEEP:
         for (;;) {
-            dogma_wait_item_t it = {.handle = t_grant(2), .want = DOGMA_SIG_NOTIFIED};
-            OK(DSYS3(DOGMA_SYS_wait, &it, 1, FOREVER));
+            t_wait_for(t_grant(2), DOGMA_SIG_NOTIFIED);
             s->woke++;
             if (OK(DSYS1(DOGMA_SYS_notify_take, t_grant(2))) & 0x80)
                 return 0;
         }
-    case M_KILLER: {
-        uint32_t never = 0;
+    case M_KILLER:
         while (s->spin == 0) /* the parent zeroed it before starting the spinner */
-            DSYS3(DOGMA_SYS_lock_wait, &never, 0, 5 * MS);
+            t_nap(5 * MS);
         OK(DSYS1(DOGMA_SYS_proc_teardown, t_grant(2)));
         return 0;
-    }
     }
     t_printf("unknown mode %lu", mode);
     return 1;
@@ -140,39 +119,31 @@ static int child(uint64_t mode)
 static uint32_t region;
 static volatile shared_t *s;
 
-static uint32_t spawn_mode(uint64_t mode, uint32_t extra, uint64_t *out_pid)
+/* Starts a child in mode; its grants: the shared region, then extra if
+ * not 0. */
+static uint32_t spawn_mode(uint64_t mode, uint32_t extra)
 {
-    uint32_t g[3] = {(uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | mode)),
-                     t_dup(region, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER), extra};
-    return t_spawn("sched-yield", g, extra ? 3 : 2, out_pid);
-}
-
-/* Sleeps about ms milliseconds on a word nobody wakes. */
-static void nap(unsigned ms)
-{
-    uint32_t never = 0;
-    FAILS(DSYS3(DOGMA_SYS_lock_wait, &never, 0, ms * MS), TIMED_OUT, 2);
+    uint32_t g[2] = {t_dup(region, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER), extra};
+    return t_spawn_mode("sched-yield", mode, g, extra ? 2 : 1, NULL);
 }
 
 static uint32_t state(uint32_t p) { return t_info(p).state; }
 
 static void test_turns(void)
 {
-    dsys_t ca = DSYS0(DOGMA_SYS_channel_create), cb = DSYS0(DOGMA_SYS_channel_create);
-    uint32_t a = spawn_mode(M_TURN_A, (uint32_t)ca.r1, NULL);
-    uint32_t b = spawn_mode(M_TURN_B, (uint32_t)cb.r1, NULL);
+    uint32_t a_end, b_end, ca = t_channel(&a_end), cb = t_channel(&b_end);
+    uint32_t a = spawn_mode(M_TURN_A, a_end);
+    uint32_t b = spawn_mode(M_TURN_B, b_end);
     uint32_t to_b = t_dup(b, DOGMA_R_WAKE | DOGMA_R_TRANSFER);
     uint32_t to_a = t_dup(a, DOGMA_R_WAKE | DOGMA_R_TRANSFER);
-    OK(DSYS5(DOGMA_SYS_channel_send, (uint32_t)ca.r, 0, 0, &to_b, 1));
-    OK(DSYS5(DOGMA_SYS_channel_send, (uint32_t)cb.r, 0, 0, &to_a, 1));
+    OK(DSYS5(DOGMA_SYS_channel_send, ca, 0, 0, &to_b, 1));
+    OK(DSYS5(DOGMA_SYS_channel_send, cb, 0, 0, &to_a, 1));
     while (state(a) != DOGMA_PROC_BLOCKED || state(b) != DOGMA_PROC_BLOCKED)
         OK(DSYS0(DOGMA_SYS_yield));
     s->n = 0;
     s->go = 1;
     CHECK(OK(DSYS2(DOGMA_SYS_lock_wake, &s->go, 2)) == 2);
-    CHECK(t_join(a) == 0 && t_join(b) == 0);
-
-    dogma_proc_info_t ia = t_info(a), ib = t_info(b);
+    dogma_proc_info_t ia = t_expect_exit(a, 0), ib = t_expect_exit(b, 0);
     unsigned na = 0, nb = 0, repeats = 0;
     for (uint32_t i = 0; i < s->n; i++) {
         na += s->log[i] == 'A';
@@ -183,10 +154,8 @@ static void test_turns(void)
              s->n, repeats, ia.preemptions, ib.preemptions);
     CHECK(s->n == 2 * ROUNDS && na == ROUNDS && nb == ROUNDS);
     CHECK(repeats <= ia.preemptions + ib.preemptions);
-    dispose((uint32_t)ca.r);
-    dispose((uint32_t)cb.r);
-    dispose(a);
-    dispose(b);
+    t_dispose(ca);
+    t_dispose(cb);
 }
 
 /* One round: mark, yield_to p, look at what was logged. True if p and
@@ -211,8 +180,8 @@ static bool mark_round(uint32_t p, uint8_t id)
 
 static void test_yield_to_order(void)
 {
-    uint32_t m1 = spawn_mode(M_MARK_1, 0, NULL);
-    uint32_t m2 = spawn_mode(M_MARK_2, 0, NULL);
+    uint32_t m1 = spawn_mode(M_MARK_1, 0);
+    uint32_t m2 = spawn_mode(M_MARK_2, 0);
     /* Both have run; both are queued. */
     while (s->yields[0] == 0 || s->yields[1] == 0)
         OK(DSYS0(DOGMA_SYS_yield));
@@ -248,8 +217,8 @@ static void test_yield_to_order(void)
     CHECK(i1.yields == s->yields[0] && i2.yields == s->yields[1]);
     /* Ended: GONE. */
     FAILS(DSYS1(DOGMA_SYS_yield_to, m1), GONE, 0);
-    dispose(m1);
-    dispose(m2);
+    t_dispose(m1);
+    t_dispose(m2);
 }
 
 /* Yields until the sleeper has woken `n` times in all (bounded: a sleeper
@@ -262,24 +231,18 @@ static void until_woke(uint64_t n)
     }
 }
 
-static void until_blocked(uint32_t p)
-{
-    while (state(p) != DOGMA_PROC_BLOCKED)
-        OK(DSYS0(DOGMA_SYS_yield));
-}
-
 static void test_blocked_and_suspended(void)
 {
-    uint32_t n = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
-    uint32_t kid = spawn_mode(M_SLEEP, t_dup(n, DOGMA_R_WAIT | DOGMA_R_TRANSFER), NULL);
-    until_blocked(kid);
+    uint32_t n = t_notify();
+    uint32_t kid = spawn_mode(M_SLEEP, t_dup(n, DOGMA_R_WAIT | DOGMA_R_TRANSFER));
+    t_wait_blocked(kid);
     FAILS(DSYS1(DOGMA_SYS_yield_to, kid), STATE, 0);
     uint32_t weak = t_dup(kid, DOGMA_R_MONITOR | DOGMA_R_SUSPEND);
     FAILS(DSYS1(DOGMA_SYS_yield_to, weak), RIGHTS, 0);
     FAILS(DSYS1(DOGMA_SYS_proc_resume, weak), RIGHTS, 0);
     uint32_t wake_only = t_dup(kid, DOGMA_R_WAKE);
     FAILS(DSYS1(DOGMA_SYS_proc_suspend, wake_only), RIGHTS, 0);
-    dispose(wake_only);
+    t_dispose(wake_only);
     FAILS(DSYS1(DOGMA_SYS_yield_to, n), WRONG_KIND, 0);
 
     /* Suspended while blocked: it stays blocked until its wait ends, and
@@ -291,12 +254,12 @@ static void test_blocked_and_suspended(void)
     FAILS(DSYS1(DOGMA_SYS_yield_to, kid), STATE, 0);
     for (int i = 0; i < 3; i++) {
         OK(DSYS0(DOGMA_SYS_yield));
-        nap(5);
+        t_nap(5 * MS);
     }
     CHECK(state(kid) == DOGMA_PROC_SUSPENDED && s->woke == 0);
     OK(DSYS1(DOGMA_SYS_proc_resume, kid));
     until_woke(1);
-    until_blocked(kid);
+    t_wait_blocked(kid);
 
     /* Suspended and resumed while blocked: when its wait ends it runs. */
     OK(DSYS1(DOGMA_SYS_proc_suspend, kid));
@@ -307,7 +270,7 @@ static void test_blocked_and_suspended(void)
 
     /* Runnable (just woken, not yet run): yield_to runs it now, to its
      * end, and then us (unless a preemption cut in). */
-    until_blocked(kid);
+    t_wait_blocked(kid);
     OK(DSYS2(DOGMA_SYS_notify_signal, n, 0x80));
     OK(DSYS1(DOGMA_SYS_yield_to, kid));
     dogma_proc_info_t ki = t_info(kid);
@@ -316,22 +279,22 @@ static void test_blocked_and_suspended(void)
     FAILS(DSYS1(DOGMA_SYS_yield_to, kid), GONE, 0);
     FAILS(DSYS1(DOGMA_SYS_proc_suspend, kid), GONE, 0);
     FAILS(DSYS1(DOGMA_SYS_proc_resume, kid), GONE, 0);
-    dispose(weak);
-    dispose(kid);
-    dispose(n);
+    t_dispose(weak);
+    t_dispose(kid);
+    t_dispose(n);
 }
 
 static void test_suspend_spinner(void)
 {
-    uint32_t kid = spawn_mode(M_SPIN, 0, NULL);
+    uint32_t kid = spawn_mode(M_SPIN, 0);
     while (s->spin == 0)
-        nap(5);
+        t_nap(5 * MS);
     OK(DSYS1(DOGMA_SYS_proc_suspend, kid));
     CHECK(state(kid) == DOGMA_PROC_SUSPENDED);
     OK(DSYS1(DOGMA_SYS_proc_suspend, kid)); /* again: nothing changes */
     uint64_t c0 = s->spin;
     for (int i = 0; i < 4; i++) {
-        nap(20);
+        t_nap(20 * MS);
         OK(DSYS0(DOGMA_SYS_yield));
         CHECK(s->spin == c0);
     }
@@ -341,7 +304,7 @@ static void test_suspend_spinner(void)
     OK(DSYS1(DOGMA_SYS_proc_resume, kid));
     CHECK(state(kid) == DOGMA_PROC_RUNNABLE);
     while (s->spin == c0)
-        nap(5);
+        t_nap(5 * MS);
 
     /* Torn down while it spins. */
     OK(DSYS1(DOGMA_SYS_proc_teardown, kid));
@@ -351,45 +314,38 @@ static void test_suspend_spinner(void)
     dogma_wait_item_t it = {.handle = kid, .want = DOGMA_SIG_EXITED};
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, 0)) == 0 && it.got == DOGMA_SIG_EXITED);
     uint64_t c1 = s->spin;
-    nap(20);
+    t_nap(20 * MS);
     CHECK(s->spin == c1);
     FAILS(DSYS1(DOGMA_SYS_proc_teardown, kid), GONE, 0);
     FAILS(DSYS1(DOGMA_SYS_yield_to, kid), GONE, 0);
-    CHECK(t_join(kid) == -1);
+    t_expect_torn_down(kid, 0);
     t_printf("spinner: %lu forced preemptions, then torn down", info.preemptions);
-    dispose(kid);
 
     /* Another, suspended, torn down by a second child while we sleep in
      * wait on its end. */
     s->spin = 0;
-    kid = spawn_mode(M_SPIN, 0, NULL);
+    kid = spawn_mode(M_SPIN, 0);
     while (s->spin == 0)
-        nap(5);
+        t_nap(5 * MS);
     OK(DSYS1(DOGMA_SYS_proc_suspend, kid));
-    uint32_t killer = spawn_mode(M_KILLER, t_dup(kid, DOGMA_R_TEARDOWN | DOGMA_R_TRANSFER), NULL);
+    uint32_t killer = spawn_mode(M_KILLER, t_dup(kid, DOGMA_R_TEARDOWN | DOGMA_R_TRANSFER));
     it.handle = kid;
     it.got = 0;
     CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, FOREVER)) == 0 && it.got == DOGMA_SIG_EXITED);
-    info = t_info(kid);
-    CHECK(info.state == DOGMA_PROC_TORN_DOWN && info.exit_status == -1);
-    CHECK(t_join(killer) == 0);
-    dispose(killer);
-    dispose(kid);
+    t_expect_torn_down(kid, 0);
+    t_expect_exit(killer, 0);
 }
 
 int test_main(void)
 {
-    uint64_t mode = child_mode();
-    if (mode)
-        return child(mode);
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, sizeof(shared_t), 0);
-    region = (uint32_t)OK(r);
-    s = (volatile shared_t *)r.r1;
-    OK(DSYS2(DOGMA_SYS_region_share, region, DOGMA_SHARE_RW));
+    t_child_main(child);
+    uint64_t base;
+    region = t_shared_rw(sizeof(shared_t), &base, NULL);
+    s = (volatile shared_t *)base;
     test_turns();
     test_yield_to_order();
     test_blocked_and_suspended();
     test_suspend_spinner();
-    dispose(region);
+    t_dispose(region);
     return 0;
 }

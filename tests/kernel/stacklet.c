@@ -10,6 +10,8 @@
  */
 #include "dogma_user.h"
 
+#define M_OVERRUN 1 /* the child's mode: recurse until the guard page */
+
 /* Calls fn(arg) with rsp at top; returns its result. */
 static uint64_t run_on(uint64_t top, uint64_t (*fn)(uint64_t), uint64_t arg)
 {
@@ -109,18 +111,13 @@ static uint64_t forever(uint64_t n)
 
 static void overrun_in_child(void)
 {
-    uint32_t token = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 1));
-    uint32_t child = t_spawn("stacklet", &token, 1, NULL);
-    CHECK(t_join(child) == -1);
-    dogma_proc_info_t info = t_info(child);
-    CHECK(info.state == DOGMA_PROC_TORN_DOWN && info.teardown_reason == DOGMA_FAULT_STACK);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, child));
+    t_expect_torn_down(t_spawn_mode("stacklet", M_OVERRUN, NULL, 0, NULL), DOGMA_FAULT_STACK);
     t_printf("running off the end of a stacklet ends the process (stack overrun)");
 }
 
 int test_main(void)
 {
-    if (t_ngrants() == 1)
+    if (t_child_mode() == M_OVERRUN)
         return (int)forever(0); /* the child: never returns */
     layout();
     grow_run_shrink();

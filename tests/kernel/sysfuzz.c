@@ -36,23 +36,7 @@
 #define ARENA_PAGES 16
 #define ARENA_BYTES (ARENA_PAGES * PAGE)
 #define SLEEPS_MAX 40 /* calls allowed to sleep until the next tick */
-#define MODE_TAG 0x7366757a00000000ull
 #define M_HOLD 1
-
-int64_t sf_fork(void); /* sysfuzz.S */
-
-typedef struct {
-    uint64_t nr;
-    const char *name;
-    unsigned nargs, kind, rights;
-} call_t;
-
-static const call_t calls[] = {
-#define CALL(num, name, n, k, r) {num, #name, n, k, r},
-    DOGMA_SYSCALLS(CALL)
-#undef CALL
-};
-#define NCALLS (sizeof calls / sizeof calls[0])
 
 static struct {
     uint64_t rng;
@@ -129,19 +113,13 @@ static uint64_t pick_handle(void)
     return (uint32_t)rnd();
 }
 
-static bool kind_fits(unsigned want, unsigned kind)
-{
-    return want == DOGMA_CAP_ANY || want == kind ||
-           (want == DOGMA_CAP_MEMORY && (kind == DOGMA_CAP_REGION || kind == DOGMA_CAP_VIEW));
-}
-
 /* Half the time a handle of the kind asked for, if it holds one. */
 static uint64_t pick_typed(unsigned kind)
 {
     if (kind != DOGMA_CAP_NONE && fz.npool && one_in(2)) {
         unsigned idx[POOL_MAX], n = 0;
         for (unsigned i = 0; i < fz.npool; i++)
-            if (kind_fits(kind, fz.pkind[i]))
+            if (t_kind_fits(kind, fz.pkind[i]))
                 idx[n++] = i;
         if (n)
             return fz.pool[idx[below(n)]];
@@ -267,7 +245,7 @@ static void proc_end(unsigned i)
 {
     DSYS1(DOGMA_SYS_proc_teardown, fz.procs[i]); /* GONE if it ended */
     t_join(fz.procs[i]);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, fz.procs[i]));
+    t_dispose(fz.procs[i]);
     fz.procs[i] = fz.procs[--fz.nprocs];
 }
 
@@ -275,9 +253,8 @@ static void proc_add(uint64_t h)
 {
     /* Make room: the ended ones go, else the oldest. */
     for (unsigned i = 0; i < fz.nprocs && fz.nprocs >= PROCS_MAX / 2;) {
-        dogma_proc_info_t pi;
-        OK(DSYS2(DOGMA_SYS_proc_info, fz.procs[i], &pi));
-        if (pi.state == DOGMA_PROC_EXITED || pi.state == DOGMA_PROC_TORN_DOWN)
+        uint32_t state = t_info(fz.procs[i]).state;
+        if (state == DOGMA_PROC_EXITED || state == DOGMA_PROC_TORN_DOWN)
             proc_end(i);
         else
             i++;
@@ -475,27 +452,19 @@ static void build(fcall_t *f)
     default: break;
     }
     /* Argument 0 of a handle call: mostly a handle of its kind. */
-    for (unsigned i = 0; i < NCALLS && !f->a0_set; i++)
-        if (calls[i].nr == f->nr && calls[i].kind != DOGMA_CAP_NONE)
-            a[0] = one_in(8) ? pick_int() : pick_typed(calls[i].kind);
+    const t_call_t *c = t_call(f->nr);
+    if (c && c->kind != DOGMA_CAP_NONE && !f->a0_set)
+        a[0] = one_in(8) ? pick_int() : pick_typed(c->kind);
     dogma_cap_info_t ci;
     if (f->nr == DOGMA_SYS_cap_dup && !one_in(4) && DSYS2(DOGMA_SYS_cap_info, a[0], &ci).r >= 0)
         a[1] = ci.rights & rnd(); /* a subset of what it has */
-}
-
-static const call_t *call_of(uint64_t nr)
-{
-    for (unsigned i = 0; i < NCALLS; i++)
-        if (calls[i].nr == nr)
-            return &calls[i];
-    return NULL;
 }
 
 /* The oracle: every failure is a typed error with a record naming the
  * call and the argument; a handle above 32 bits is never accepted. */
 static void check(const fcall_t *f, dsys_t r)
 {
-    const call_t *c = call_of(f->nr);
+    const t_call_t *c = t_call(f->nr);
     if (r.r < 0) {
         uint64_t code = (uint64_t)-r.r;
         dogma_error_record_t e = t_last_error();
@@ -610,7 +579,7 @@ static void fuzz_one(void)
     fcall_t f = {0};
     do {
         f = (fcall_t){0};
-        f.nr = one_in(16) ? (one_in(2) ? below(100) : rnd()) : calls[below(NCALLS)].nr;
+        f.nr = one_in(16) ? (one_in(2) ? below(100) : rnd()) : t_calls[below(t_ncalls)].nr;
         build(&f);
     } while (f.skip);
     /* An integer that happens to name a protected handle (4097 is the
@@ -621,7 +590,7 @@ static void fuzz_one(void)
             f.a[i] = pick_int();
     dsys_t r;
     if (f.nr == DOGMA_SYS_fork)
-        r = (dsys_t){sf_fork(), 0};
+        r = (dsys_t){t_fork_exit0(f.a[0], f.a[1]), 0};
     else
         r = dsys(f.nr, f.a[0], f.a[1], f.a[2], f.a[3], f.a[4], f.a[5]);
     check(&f, r);
@@ -634,9 +603,7 @@ static void setup(uint64_t seed, bool procs)
 {
     fz.rng = seed;
     fz.procs_allowed = procs;
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, ARENA_BYTES, 0);
-    fz.arena_h = (uint32_t)OK(r);
-    fz.arena = r.r1;
+    fz.arena_h = t_region(ARENA_BYTES, &fz.arena);
     for (uint64_t i = 0; i < ARENA_BYTES / 8; i++)
         ((uint64_t *)fz.arena)[i] = rnd();
 }
@@ -651,15 +618,15 @@ static void report(void)
     /* Per call: successes, calls, and the most frequent error. */
     char line[200];
     size_t n = 0;
-    for (unsigned i = 0; i < NCALLS; i++) {
-        uint64_t nr = calls[i].nr;
+    for (unsigned i = 0; i < t_ncalls; i++) {
+        uint64_t nr = t_calls[i].nr;
         unsigned top = 0;
         for (unsigned e = 1; e < DOGMA_E_COUNT; e++)
             if (fz.by_call[nr][e] > fz.by_call[nr][top])
                 top = e;
-        n += t_snprintf(line + n, sizeof line - n, " %s %lu/%lu%s%s", calls[i].name, fz.ok[nr],
+        n += t_snprintf(line + n, sizeof line - n, " %s %lu/%lu%s%s", t_calls[i].name, fz.ok[nr],
                         fz.ok[nr] + fz.failed[nr], top ? " " : "", top ? t_strerror((int)top) : "");
-        if (n > 110 || i + 1 == NCALLS) {
+        if (n > 110 || i + 1 == t_ncalls) {
             t_printf(" ok/calls:%s", line);
             n = 0;
         }
@@ -674,12 +641,12 @@ static void cleanup(uint64_t handles_before)
         DSYS1(DOGMA_SYS_cap_dispose, fz.pool[--fz.npool]); /* stale ones: BAD_HANDLE */
     OK(DSYS1(DOGMA_SYS_cap_listen, 0));
     for (dsys_t r; (r = DSYS0(DOGMA_SYS_cap_receive)).r > 0;)
-        OK(DSYS1(DOGMA_SYS_cap_dispose, r.r)); /* device capabilities back to process 1 */
+        t_dispose((uint32_t)r.r); /* device capabilities back to process 1 */
     while (DSYS0(DOGMA_SYS_stack_shrink).r >= 0)
         ;
     OK(DSYS3(DOGMA_SYS_fault_handler, 0, 0, 0));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, fz.arena_h));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, fz.initrd_dup));
+    t_dispose(fz.arena_h);
+    t_dispose(fz.initrd_dup);
     dogma_proc_info_t me = t_self();
     if (me.handles != handles_before)
         t_printf("%lu handles left, %lu before", me.handles, handles_before);
@@ -687,19 +654,6 @@ static void cleanup(uint64_t handles_before)
 }
 
 /* ---- the child torn down mid-way ----------------------------------------------------------- */
-
-static uint32_t hold_token(void)
-{
-    return (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, MODE_TAG | M_HOLD));
-}
-
-static bool is_hold_child(void)
-{
-    dogma_cap_info_t ci;
-    return t_pb64(DOGMA_PB_INITRD) == 0 && t_ngrants() == 2 &&
-           DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r >= 0 && ci.kind == DOGMA_CAP_TOKEN &&
-           ci.object == (MODE_TAG | M_HOLD) && ci.extra == t_pb64(DOGMA_PB_PARENT);
-}
 
 static void handler_never_runs(uint64_t arg, dogma_fault_info_t *info)
 {
@@ -714,19 +668,17 @@ static int hold_child(void)
 {
     setup(SEED ^ 0xdeadull, false);
     for (unsigned i = 0; i < 40; i++) {
-        dsys_t r = DSYS2(DOGMA_SYS_region_create, PAGE * (1 + i % 8), 0);
-        OK(r);
-        note_region(r.r1, PAGE * (1 + i % 8)); /* its addresses are fair game */
+        uint64_t base;
+        t_region(PAGE * (1 + i % 8), &base);
+        note_region(base, PAGE * (1 + i % 8)); /* its addresses are fair game */
         for (unsigned p = 0; p <= i % 8; p++)
-            ((volatile uint64_t *)(r.r1 + p * PAGE))[p] = i;
+            ((volatile uint64_t *)(base + p * PAGE))[p] = i;
     }
     for (unsigned i = 0; i < 10; i++) {
-        dsys_t ch = DSYS0(DOGMA_SYS_channel_create);
-        OK(ch);
+        uint32_t other, ch = t_channel(&other);
         for (unsigned m = 0; m < 8; m++) {
-            uint32_t hs[2] = {(uint32_t)OK(DSYS0(DOGMA_SYS_notify_create)),
-                              (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, m))};
-            OK(DSYS5(DOGMA_SYS_channel_send, ch.r, fz.arena, 64, hs, 2));
+            uint32_t hs[2] = {t_notify(), (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, m))};
+            OK(DSYS5(DOGMA_SYS_channel_send, ch, fz.arena, 64, hs, 2));
         }
     }
     for (unsigned i = 0; i < 40; i++)
@@ -742,9 +694,9 @@ static int hold_child(void)
 
 static void test_teardown_midway(void)
 {
-    uint32_t ready = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
-    uint32_t g[2] = {hold_token(), t_dup(ready, DOGMA_R_SIGNAL | DOGMA_R_TRANSFER)};
-    uint32_t p = t_spawn("sysfuzz", g, 2, NULL);
+    uint32_t ready = t_notify();
+    uint32_t g = t_dup(ready, DOGMA_R_SIGNAL | DOGMA_R_TRANSFER);
+    uint32_t p = t_spawn_mode("sysfuzz", M_HOLD, &g, 1, NULL);
     dogma_wait_item_t it[2] = {{.handle = ready, .want = DOGMA_SIG_NOTIFIED},
                                {.handle = p, .want = DOGMA_SIG_EXITED}};
     OK(DSYS3(DOGMA_SYS_wait, it, 2, UINT64_MAX));
@@ -757,17 +709,14 @@ static void test_teardown_midway(void)
              i.memory_bytes / 1024, i.stacklets);
     CHECK(i.handles >= 100 && i.memory_bytes >= 150 * PAGE && i.stacklets >= 4);
     OK(DSYS1(DOGMA_SYS_proc_teardown, p));
-    CHECK(t_join(p) == -1);
-    i = t_info(p);
-    CHECK(i.state == DOGMA_PROC_TORN_DOWN && i.teardown_reason == 0);
+    i = t_expect_torn_down(p, 0);
     CHECK(i.handles == 0 && i.memory_bytes == 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, p));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, ready));
+    t_dispose(ready);
 }
 
 int test_main(void)
 {
-    if (is_hold_child())
+    if (t_ngrants() == 2 && t_child_mode() == M_HOLD)
         return hold_child();
     if (t_pb64(DOGMA_PB_INITRD) == 0) {
         /* Spawned by the fuzzer with whatever grants: live a little (for

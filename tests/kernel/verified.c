@@ -9,37 +9,17 @@
  */
 #include "dogma_user.h"
 
-static void exits_with(uint32_t proc, int64_t status)
-{
-    int64_t got = t_join(proc);
-    if (got != status)
-        t_printf("expected exit status %ld, got %ld", status, got);
-    CHECK(got == status);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, proc));
-}
-
-static void torn_down(uint32_t proc, uint32_t reason)
-{
-    CHECK(t_join(proc) == -1);
-    dogma_proc_info_t info = t_info(proc);
-    CHECK(info.state == DOGMA_PROC_TORN_DOWN);
-    if (info.teardown_reason != reason)
-        t_printf("teardown reason %u, expected %u", info.teardown_reason, reason);
-    CHECK(info.teardown_reason == reason);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, proc));
-}
-
 static void refusals(void)
 {
     static dogma_map_code_t d;
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t code = (uint32_t)OK(r);
+    uint64_t base;
+    uint32_t code = t_region(4096, &base);
     /* Argument 0 must be LOADER: the initrd view is not. */
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(0), code, 0, &d), WRONG_KIND, 0);
     /* A LOADER handle without the LOAD right. */
     uint32_t weak = t_dup(t_grant(1), DOGMA_R_DUP);
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, weak, code, 0, &d), RIGHTS, 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, weak));
+    t_dispose(weak);
     /* The code must be an exclusive region the caller may write. */
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), t_grant(0), 0, &d), WRONG_KIND, 1);
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), 0x7777, 0, &d), BAD_HANDLE, 1);
@@ -57,16 +37,16 @@ static void refusals(void)
     d.ngrants = 1;
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d), RIGHTS, 3);
     /* After all that the region is still ours and writable. */
-    *(volatile uint8_t *)r.r1 = 1;
-    OK(DSYS1(DOGMA_SYS_cap_dispose, code));
+    *(volatile uint8_t *)base = 1;
+    t_dispose(code);
     t_printf("refusals: LOADER, rights, region kind, entry, description, grants");
 }
 
 static void code_moves(void)
 {
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t code = (uint32_t)OK(r);
-    memcpy((void *)r.r1, vc_exit42, (size_t)(vc_exit42_end - vc_exit42));
+    uint64_t base;
+    uint32_t code = t_region(4096, &base);
+    memcpy((void *)base, vc_exit42, (size_t)(vc_exit42_end - vc_exit42));
     static dogma_map_code_t d;
     memset(&d, 0, sizeof d);
     dsys_t m = DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d);
@@ -77,7 +57,7 @@ static void code_moves(void)
     FAILS(DSYS2(DOGMA_SYS_region_info, code, &info), BAD_HANDLE, 0);
     dogma_proc_info_t pi = t_info(proc);
     CHECK(pi.kind == DOGMA_PROC_VERIFIED && pi.pid == m.r1);
-    exits_with(proc, 42);
+    t_expect_exit(proc, 42);
     t_printf("the code region moved to the verified process, which exited 42");
 }
 
@@ -85,13 +65,13 @@ static void sees_its_block(void)
 {
     /* Two grants: a notification and a token. */
     uint32_t g[2];
-    g[0] = (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create));
+    g[0] = t_notify();
     g[1] = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, 7));
     uint64_t pid;
     uint32_t proc = T_MAP_CODE(pb, 0, g, 2, "vpb", &pid);
     /* The grants moved. */
     FAILS(DSYS1(DOGMA_SYS_notify_take, g[0]), BAD_HANDLE, 0);
-    exits_with(proc, (int64_t)(pid + 2000));
+    t_expect_exit(proc, (int64_t)(pid + 2000));
     t_printf("the verified process read pid %lu and 2 grants from its block", pid);
 }
 
@@ -99,40 +79,39 @@ static void sees_its_block(void)
  * and r15 points at it. */
 static void translation_block(void)
 {
-    dsys_t r = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    uint32_t blk = (uint32_t)OK(r);
-    OK(DSYS2(DOGMA_SYS_region_share, blk, DOGMA_SHARE_RW));
-    uint32_t g = t_dup(blk, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER);
-    volatile uint64_t *words = (volatile uint64_t *)r.r1;
+    uint64_t base;
+    uint32_t g, blk = t_shared_rw(4096, &base, &g);
+    volatile uint64_t *words = (volatile uint64_t *)base;
     words[1] = 0x5555;
     static dogma_map_code_t d;
     memset(&d, 0, sizeof d);
     d.grants = (uint64_t)&g;
     d.ngrants = 1;
     /* Not 8-aligned, and not in a granted region: refused. */
-    uint32_t code = (uint32_t)OK(DSYS2(DOGMA_SYS_region_create, 4096, 0));
-    d.xblock = r.r1 + 4;
+    uint32_t code = t_region(4096, NULL);
+    d.xblock = base + 4;
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d), BAD_ARG, 3);
     d.xblock = (uint64_t)&d;
     FAILS(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d), BAD_ARG, 3);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, code));
-    d.xblock = r.r1;
-    dsys_t rc = DSYS2(DOGMA_SYS_region_create, 4096, 0);
-    code = (uint32_t)OK(rc);
-    memcpy((void *)rc.r1, vc_xblock, (size_t)(vc_xblock_end - vc_xblock));
+    t_dispose(code);
+    d.xblock = base;
+    uint64_t code_base;
+    code = t_region(4096, &code_base);
+    memcpy((void *)code_base, vc_xblock, (size_t)(vc_xblock_end - vc_xblock));
     uint32_t proc = (uint32_t)OK(DSYS4(DOGMA_SYS_proc_map_code, t_grant(1), code, 0, &d));
     int64_t limit = t_join(proc);
     t_printf("translation block: the child saw limit %lx at r15+8; the block holds %lx", limit,
              words[1]);
     CHECK(limit != 0x5555 && (uint64_t)limit == words[1] && words[0] == 0);
-    OK(DSYS1(DOGMA_SYS_cap_dispose, proc));
-    OK(DSYS1(DOGMA_SYS_cap_dispose, blk));
+    t_dispose(proc);
+    t_dispose(blk);
 }
 
 static void ends_badly(void)
 {
-    torn_down(T_MAP_CODE(trap, 0, 0, 0, "vtrap", NULL), 0x100 + 6 /* #UD */);
-    torn_down(T_MAP_CODE(selfwrite, 0, 0, 0, "vselfwrite", NULL), DOGMA_FAULT_WRITE_READONLY);
+    t_expect_torn_down(T_MAP_CODE(trap, 0, 0, 0, "vtrap", NULL), 0x100 + 6 /* #UD */);
+    t_expect_torn_down(T_MAP_CODE(selfwrite, 0, 0, 0, "vselfwrite", NULL),
+                       DOGMA_FAULT_WRITE_READONLY);
     t_printf("a trap and a write to its own code tear a verified process down");
 }
 

@@ -79,6 +79,83 @@ dogma_proc_info_t t_self(void);
 /* A handle for another process: a duplicate with the given rights. */
 uint32_t t_dup(uint32_t h, uint32_t rights);
 
+/* Checked shorthands (each call must succeed). */
+void t_dispose(uint32_t h);
+dogma_cap_info_t t_cap_info(uint32_t h);
+dogma_region_info_t t_region_info(uint32_t h);
+/* Whether h is a live handle of ours (cap_info accepts it). */
+bool t_live(uint32_t h);
+/* A fresh notification. */
+uint32_t t_notify(void);
+/* A fresh channel: one end, the other in *out_other. */
+uint32_t t_channel(uint32_t *out_other);
+/* A fresh exclusive region of size bytes: its handle, its base in
+ * *out_base if not NULL. */
+uint32_t t_region(uint64_t size, uint64_t *out_base);
+/* The same, shared read-write at once (region_share RW); with out_dup,
+ * also a duplicate with READ, WRITE and TRANSFER, to grant a child. */
+uint32_t t_shared_rw(uint64_t size, uint64_t *out_base, uint32_t *out_dup);
+
+/* Waiting. t_wait_for: waits with no timeout until h shows a signal of
+ * want; the signals it shows. t_wait_blocked: yields until proc is
+ * BLOCKED. t_nap: sleeps ns nanoseconds in lock_wait on a word nobody
+ * wakes (checked: it ends TIMED_OUT). */
+uint32_t t_wait_for(uint32_t h, uint32_t want);
+void t_wait_blocked(uint32_t proc);
+void t_nap(uint64_t ns);
+
+/* Modes: a program that starts copies of itself tells each what to do by
+ * a token granted first, tagged T_MODE_TAG | mode (mode 1 to 2^32 - 1).
+ * t_spawn_mode spawns tests/NAME so, with the extra grants after the
+ * token (the process handle; the pid in *out_pid if not NULL).
+ * t_child_mode is the mode such a token gives this process; 0 in the
+ * program the kernel started (it holds the initrd view), in a process
+ * without grants, and where grant 0 is not a token so tagged that its
+ * parent made. */
+#define T_MODE_TAG 0x6d6f646500000000ull
+uint32_t t_spawn_mode(const char *name, uint64_t mode, const uint32_t *extra, uint32_t n,
+                      uint64_t *out_pid);
+uint64_t t_child_mode(void);
+/* The first call of such a program's test_main: in a child with a mode
+ * it runs child(mode) and exits with what that returns; a process started
+ * without the initrd view and without a mode exits 0 at once; in the
+ * program the kernel started it returns. */
+void t_child_main(int (*child)(uint64_t mode));
+
+/* How a process ended: each waits for proc to end, checks, disposes the
+ * handle and returns the process's last proc_info; a failed check prints
+ * what it found and names the caller's line. t_expect_exit: it exited
+ * with status. t_expect_torn_down: it was torn down (t_join is -1, the
+ * state TORN_DOWN, the exit status -1) for reason (0 when another
+ * process tore it down). */
+#define t_expect_exit(proc, status) t_expect_exit_at((proc), (status), __FILE__, __LINE__)
+#define t_expect_torn_down(proc, reason) \
+    t_expect_torn_down_at((proc), (reason), __FILE__, __LINE__)
+dogma_proc_info_t t_expect_exit_at(uint32_t proc, int64_t status, const char *file, int line);
+dogma_proc_info_t t_expect_torn_down_at(uint32_t proc, uint32_t reason, const char *file,
+                                        int line);
+
+/* The calls of dogma/abi.h, from its table: number, name, arguments, the
+ * kind and rights argument 0 needs. t_call: the entry for nr, NULL if no
+ * call has it. t_kind_fits: whether a handle of kind is of the kind a call
+ * wants (DOGMA_CAP_ANY and DOGMA_CAP_MEMORY included). */
+typedef struct {
+    uint64_t nr;
+    const char *name;
+    unsigned nargs, kind, rights;
+} t_call_t;
+extern const t_call_t t_calls[];
+extern const unsigned t_ncalls;
+const t_call_t *t_call(uint64_t nr);
+bool t_kind_fits(unsigned want, unsigned kind);
+
+/* fork with a0 and a1 in the call's first argument registers (fork takes
+ * none: junk it must ignore). The child exits 0 at once, before it touches
+ * any memory: an isolated C program's absolute pointers would still name
+ * the parent's copies (spec/abi.md section 21). The parent gets rax: the
+ * child's process handle, or -error. (lib/fork.S) */
+int64_t t_fork_exit0(uint64_t a0, uint64_t a1);
+
 /* Verified processes: code blobs (lib/vcode.S) and a helper that copies
  * one into a fresh code region and starts it with proc_map_code, granting
  * the handles given; the process handle. */

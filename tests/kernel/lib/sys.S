@@ -3,16 +3,13 @@
  * rip across a call (spec/abi.md); the C ABI wants rbx, rbp and r12-r15
  * kept, so they are saved here.
  */
+#include "dogma_asm.h"
+
     .text
     .global dsys
     .type dsys, @function
 dsys:
-    pushq %rbx
-    pushq %rbp
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    push_callee_saved
     movq %rdi, %rax
     movq %rsi, %rdi
     movq %rdx, %rsi
@@ -21,12 +18,7 @@ dsys:
     movq %r9, %r8
     movq 56(%rsp), %r9          /* a5: above the six saves and the return */
     syscall
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbp
-    popq %rbx
+    pop_callee_saved
     ret
     .size dsys, . - dsys
     .section .note.GNU-stack, "", @progbits

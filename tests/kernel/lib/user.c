@@ -3,16 +3,19 @@
  */
 #include "dogma_user.h"
 
+#include "dogma_asm.h"
+
 #include <kern/fmt.h>
 #include <kern/initrd.h>
 
 const volatile uint8_t *t_pb;
 
-/* lib/vcode.S's numbers (the assembler cannot see abi.h's enum). */
-_Static_assert(DOGMA_SYS_exit == 1 && DOGMA_SYS_yield == 2 && DOGMA_SYS_wait == 40 &&
-                   DOGMA_SYS_proc_info == 55 && DOGMA_SYS_fork == 57 &&
-                   DOGMA_SYS_channel_send == 31 && DOGMA_SYS_channel_recv == 32,
-               "vcode.S's SYS_* numbers");
+/* dogma_asm.h's numbers (the assembler cannot see abi.h's enum). */
+_Static_assert(DOGMA_SYS_exit == SYS_EXIT && DOGMA_SYS_yield == SYS_YIELD &&
+                   DOGMA_SYS_wait == SYS_WAIT && DOGMA_SYS_proc_info == SYS_PROC_INFO &&
+                   DOGMA_SYS_fork == SYS_FORK && DOGMA_SYS_channel_send == SYS_CHANNEL_SEND &&
+                   DOGMA_SYS_channel_recv == SYS_CHANNEL_RECV,
+               "dogma_asm.h's SYS_* numbers");
 _Static_assert(__builtin_offsetof(dogma_proc_info_t, state) == 20 &&
                    __builtin_offsetof(dogma_proc_info_t, exit_status) == 24 &&
                    sizeof(dogma_proc_info_t) <= 256,
@@ -164,6 +167,155 @@ dogma_proc_info_t t_self(void)
 }
 
 uint32_t t_dup(uint32_t h, uint32_t rights) { return (uint32_t)OK(DSYS2(DOGMA_SYS_cap_dup, h, rights)); }
+
+void t_dispose(uint32_t h) { OK(DSYS1(DOGMA_SYS_cap_dispose, h)); }
+
+dogma_cap_info_t t_cap_info(uint32_t h)
+{
+    dogma_cap_info_t info;
+    OK(DSYS2(DOGMA_SYS_cap_info, h, &info));
+    return info;
+}
+
+dogma_region_info_t t_region_info(uint32_t h)
+{
+    dogma_region_info_t info;
+    OK(DSYS2(DOGMA_SYS_region_info, h, &info));
+    return info;
+}
+
+bool t_live(uint32_t h)
+{
+    dogma_cap_info_t info;
+    return DSYS2(DOGMA_SYS_cap_info, h, &info).r == 0;
+}
+
+uint32_t t_notify(void) { return (uint32_t)OK(DSYS0(DOGMA_SYS_notify_create)); }
+
+uint32_t t_channel(uint32_t *out_other)
+{
+    dsys_t r = DSYS0(DOGMA_SYS_channel_create);
+    OK(r);
+    *out_other = (uint32_t)r.r1;
+    return (uint32_t)r.r;
+}
+
+uint32_t t_region(uint64_t size, uint64_t *out_base)
+{
+    dsys_t r = DSYS2(DOGMA_SYS_region_create, size, 0);
+    OK(r);
+    if (out_base)
+        *out_base = r.r1;
+    return (uint32_t)r.r;
+}
+
+uint32_t t_shared_rw(uint64_t size, uint64_t *out_base, uint32_t *out_dup)
+{
+    uint32_t h = t_region(size, out_base);
+    OK(DSYS2(DOGMA_SYS_region_share, h, DOGMA_SHARE_RW));
+    if (out_dup)
+        *out_dup = t_dup(h, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_TRANSFER);
+    return h;
+}
+
+uint32_t t_wait_for(uint32_t h, uint32_t want)
+{
+    dogma_wait_item_t it = {.handle = h, .want = want};
+    CHECK(OK(DSYS3(DOGMA_SYS_wait, &it, 1, UINT64_MAX)) == 0);
+    return it.got;
+}
+
+void t_wait_blocked(uint32_t proc)
+{
+    while (t_info(proc).state != DOGMA_PROC_BLOCKED)
+        OK(DSYS0(DOGMA_SYS_yield));
+}
+
+void t_nap(uint64_t ns)
+{
+    uint32_t never = 0;
+    FAILS(DSYS3(DOGMA_SYS_lock_wait, &never, 0, ns), TIMED_OUT, 2);
+}
+
+uint32_t t_spawn_mode(const char *name, uint64_t mode, const uint32_t *extra, uint32_t n,
+                      uint64_t *out_pid)
+{
+    CHECK(mode != 0 && mode <= 0xffffffffu && n < DOGMA_MAX_GRANTS);
+    uint32_t g[DOGMA_MAX_GRANTS];
+    g[0] = (uint32_t)OK(DSYS1(DOGMA_SYS_token_create, T_MODE_TAG | mode));
+    for (uint32_t i = 0; i < n; i++)
+        g[1 + i] = extra[i];
+    return t_spawn(name, g, n + 1, out_pid);
+}
+
+uint64_t t_child_mode(void)
+{
+    dogma_cap_info_t ci;
+    if (t_pb64(DOGMA_PB_INITRD) != 0 || t_ngrants() == 0 ||
+        DSYS2(DOGMA_SYS_cap_info, t_grant(0), &ci).r < 0)
+        return 0;
+    if (ci.kind != DOGMA_CAP_TOKEN || (ci.object >> 32) != (T_MODE_TAG >> 32) ||
+        ci.extra != t_pb64(DOGMA_PB_PARENT))
+        return 0;
+    return ci.object & 0xffffffffu;
+}
+
+void t_child_main(int (*child)(uint64_t mode))
+{
+    uint64_t mode = t_child_mode();
+    if (mode)
+        t_exit(child(mode));
+    if (t_pb64(DOGMA_PB_INITRD) == 0)
+        t_exit(0);
+}
+
+dogma_proc_info_t t_expect_exit_at(uint32_t proc, int64_t status, const char *file, int line)
+{
+    int64_t got = t_join(proc);
+    dogma_proc_info_t info = t_info(proc);
+    if (got != status) {
+        t_printf("expected exit status %ld, got %ld (state %u, teardown reason %#x)", status, got,
+                 info.state, info.teardown_reason);
+        t_fail("t_expect_exit", file, line);
+    }
+    t_dispose(proc);
+    return info;
+}
+
+dogma_proc_info_t t_expect_torn_down_at(uint32_t proc, uint32_t reason, const char *file, int line)
+{
+    int64_t got = t_join(proc);
+    dogma_proc_info_t info = t_info(proc);
+    if (got != -1 || info.state != DOGMA_PROC_TORN_DOWN || info.exit_status != -1 ||
+        info.teardown_reason != reason) {
+        t_printf("expected torn down for reason %#x: state %u, status %ld, reason %#x", reason,
+                 info.state, info.exit_status, info.teardown_reason);
+        t_fail("t_expect_torn_down", file, line);
+    }
+    t_dispose(proc);
+    return info;
+}
+
+const t_call_t t_calls[] = {
+#define CALL(num, name, n, k, r) {num, #name, n, k, r},
+    DOGMA_SYSCALLS(CALL)
+#undef CALL
+};
+const unsigned t_ncalls = sizeof t_calls / sizeof t_calls[0];
+
+const t_call_t *t_call(uint64_t nr)
+{
+    for (unsigned i = 0; i < t_ncalls; i++)
+        if (t_calls[i].nr == nr)
+            return &t_calls[i];
+    return NULL;
+}
+
+bool t_kind_fits(unsigned want, unsigned kind)
+{
+    return want == DOGMA_CAP_ANY || want == kind ||
+           (want == DOGMA_CAP_MEMORY && (kind == DOGMA_CAP_REGION || kind == DOGMA_CAP_VIEW));
+}
 
 uint32_t t_map_code(const uint8_t *start, const uint8_t *end, uint64_t arg, const uint32_t *grants,
                     uint32_t ngrants, const char *name, uint64_t *out_pid)

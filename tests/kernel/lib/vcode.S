@@ -11,14 +11,8 @@
  */
 #include <dogma/abi.h>
 
-/* abi.h numbers its calls in a C enum; user.c checks these against it. */
-#define SYS_EXIT 1
-#define SYS_YIELD 2
-#define SYS_WAIT 40
-#define SYS_PROC_INFO 55
-#define SYS_FORK 57
-#define SYS_CHANNEL_SEND 31
-#define SYS_CHANNEL_RECV 32
+#include "dogma_asm.h"
+
 #define ENV_MEM_BASE 0x18 /* the environment word holding the data base */
 
     .text
@@ -248,6 +242,35 @@ vc_yielder:
     ud2
 vc_yielder_end:
 
+/* For the channel blobs, whose frame holds a 16-byte buffer at [rsp], a
+ * wait item at [rsp+16] and the process block at [rsp+BLOCK]. CHAN_CALL:
+ * channel_send or channel_recv (nr) of len bytes from or into the buffer,
+ * no handles, on the channel granted first. WAIT_GRANT0: wait with no
+ * timeout for want on that channel. Both leave the result in rax. */
+.macro CHAN_CALL nr, len, block
+    movq \block(%rsp), %r15
+    movl DOGMA_PB_GRANTS(%r15), %edi
+    movq %rsp, %rsi
+    movl $\len, %edx
+    xorl %r10d, %r10d
+    xorl %r8d, %r8d
+    movl $\nr, %eax
+    syscall
+.endm
+
+.macro WAIT_GRANT0 want, block
+    movq \block(%rsp), %r15
+    movl DOGMA_PB_GRANTS(%r15), %eax
+    movl %eax, 16(%rsp)
+    movl $\want, 20(%rsp)
+    movq $0, 24(%rsp)
+    leaq 16(%rsp), %rdi
+    movl $1, %esi
+    movq $-1, %rdx
+    movl $SYS_WAIT, %eax
+    syscall
+.endm
+
 /* The client: rdi round trips on the channel granted first: send 8 bytes,
  * wait until readable, receive. */
     .global vc_ping, vc_ping_end
@@ -258,36 +281,13 @@ vc_ping:
     pushq %rax                    /* [rsp+40] start */
     pushq 8(%rsp)                 /* [rsp+32] count down */
     subq $32, %rsp                /* [rsp+16] wait item, [rsp] buffer */
-1:  movq 56(%rsp), %r15
-    movl DOGMA_PB_GRANTS(%r15), %edi
-    movq %rsp, %rsi
-    movl $8, %edx
-    xorl %r10d, %r10d
-    xorl %r8d, %r8d
-    movl $SYS_CHANNEL_SEND, %eax
-    syscall
+1:  CHAN_CALL SYS_CHANNEL_SEND, 8, 56
     testq %rax, %rax
     jnz 9f
-    movq 56(%rsp), %r15
-    movl DOGMA_PB_GRANTS(%r15), %eax
-    movl %eax, 16(%rsp)
-    movl $DOGMA_SIG_READABLE, 20(%rsp)
-    movq $0, 24(%rsp)
-    leaq 16(%rsp), %rdi
-    movl $1, %esi
-    movq $-1, %rdx
-    movl $SYS_WAIT, %eax
-    syscall
+    WAIT_GRANT0 DOGMA_SIG_READABLE, 56
     testq %rax, %rax
     jnz 9f
-    movq 56(%rsp), %r15
-    movl DOGMA_PB_GRANTS(%r15), %edi
-    movq %rsp, %rsi
-    movl $16, %edx
-    xorl %r10d, %r10d
-    xorl %r8d, %r8d
-    movl $SYS_CHANNEL_RECV, %eax
-    syscall
+    CHAN_CALL SYS_CHANNEL_RECV, 16, 56
     cmpq $8, %rax
     jne 9f
     decq 32(%rsp)
@@ -310,34 +310,11 @@ vc_ping_end:
 vc_pong:
     pushq %r15                    /* [rsp+32] block */
     subq $32, %rsp                /* [rsp+16] wait item, [rsp] buffer */
-1:  movq 32(%rsp), %r15
-    movl DOGMA_PB_GRANTS(%r15), %eax
-    movl %eax, 16(%rsp)
-    movl $(DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE), 20(%rsp)
-    movq $0, 24(%rsp)
-    leaq 16(%rsp), %rdi
-    movl $1, %esi
-    movq $-1, %rdx
-    movl $SYS_WAIT, %eax
-    syscall
-    movq 32(%rsp), %r15
-    movl DOGMA_PB_GRANTS(%r15), %edi
-    movq %rsp, %rsi
-    movl $16, %edx
-    xorl %r10d, %r10d
-    xorl %r8d, %r8d
-    movl $SYS_CHANNEL_RECV, %eax
-    syscall
+1:  WAIT_GRANT0 (DOGMA_SIG_READABLE|DOGMA_SIG_PEER_GONE), 32
+    CHAN_CALL SYS_CHANNEL_RECV, 16, 32
     testq %rax, %rax
     js 8f                         /* PEER_CLOSED: the client is done */
-    movq 32(%rsp), %r15
-    movl DOGMA_PB_GRANTS(%r15), %edi
-    movq %rsp, %rsi
-    movl $8, %edx
-    xorl %r10d, %r10d
-    xorl %r8d, %r8d
-    movl $SYS_CHANNEL_SEND, %eax
-    syscall
+    CHAN_CALL SYS_CHANNEL_SEND, 8, 32
     jmp 1b
 8:  xorl %edi, %edi
     movl $SYS_EXIT, %eax
