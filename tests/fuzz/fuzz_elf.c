@@ -32,17 +32,7 @@
 
 #include <kern/elf.h>
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            check_failed(#cond, __LINE__);                                   \
-    } while (0)
-
-static void check_failed(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_elf.c:%d: invariant broken: %s\n", line, what);
-    abort();
-}
+#include "check.h"
 
 #define PAGE 4096ull
 #define PF_X 1

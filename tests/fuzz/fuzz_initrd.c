@@ -23,17 +23,7 @@
 
 #include <kern/initrd.h>
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            check_failed(#cond, __LINE__);                                   \
-    } while (0)
-
-static void check_failed(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_initrd.c:%d: invariant broken: %s\n", line, what);
-    abort();
-}
+#include "check.h"
 
 #define BLOCK 512
 #define KEEP 64 /* names kept for the lookups */

@@ -54,17 +54,7 @@
 #include <dogma/module.h>
 #include <dogma/translate.h>
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            check_failed(#cond, __LINE__);                                   \
-    } while (0)
-
-static void check_failed(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_translate.c:%d: invariant broken: %s\n", line, what);
-    abort();
-}
+#include "check.h"
 
 /* ---- a counting allocator that can refuse one request ---------------------- */
 

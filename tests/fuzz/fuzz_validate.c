@@ -35,17 +35,7 @@
 
 #include <dogma/module.h>
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond))                                                         \
-            check_failed(#cond, __LINE__);                                   \
-    } while (0)
-
-static void check_failed(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_validate.c:%d: invariant broken: %s\n", line, what);
-    abort();
-}
+#include "check.h"
 
 /* ---- a counting allocator, with an optional budget ------------------------ */
 
