@@ -32,7 +32,7 @@ run icount -icount shift=0,sleep=off >"$work/icount.txt"
 
 peer() {
     case $1 in
-        "kernel call round trip (clock)") echo "Singularity kernel call 78; seL4 null call ~100 (x86)" ;;
+        "kernel call round trip (clock)") echo "Singularity kernel call 78" ;;
         "yield round trip, two verified"*) echo "Singularity yield 401 (one way: half this)" ;;
         "IPC request/reply, two verified"*) echo "Singularity message ping-pong 2,462" ;;
         "IPC request/reply, two isolated"*) echo "seL4 call + reply ~770 (Skylake)" ;;
