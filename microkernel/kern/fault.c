@@ -47,7 +47,9 @@ static bool run_handler(proc_t *p, arch_uctx_t *u, const dogma_fault_info_t *inf
         return false;
     uint64_t top = stk_top(s);
     uint64_t at = ALIGN_DOWN(top - sizeof *info, 16);
-    paddr_t f = region_frame(s->region, ALIGN_DOWN(at, PAGE_SIZE), true);
+    /* The spare may share its frames copy-on-write with a fork child's
+     * stacklet: a write must copy the page first. */
+    paddr_t f = region_frame_w(s->region, ALIGN_DOWN(at, PAGE_SIZE));
     if (!f) {
         stk_shrink(p, NULL);
         return false;

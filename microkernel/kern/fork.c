@@ -175,7 +175,9 @@ int64_t sys_fork(sys_call_t *c)
 {
     proc_t *p = c->p;
     arch_uctx_t *u = arch_kstack_uctx(&p->kstack);
-    if (p->in_fault)
+    /* A translation block in a shared region would be one block for two
+     * processes, each clobbering the other's flag and limit. */
+    if (p->in_fault || (p->xb && (p->xb->flags & REGION_SHARED_RW)))
         return sys_fail(c, DOGMA_E_STATE, ARG_NONE, 0, 0);
     if (p->caps.used >= CAP_TABLE_MAX - 1)
         return sys_fail(c, DOGMA_E_FULL, ARG_NONE, 0, CAP_TABLE_MAX);

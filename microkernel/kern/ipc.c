@@ -35,6 +35,14 @@ static void msg_free(ipc_msg_t *m)
     kfree(m);
 }
 
+/* Messages of destroyed endpoints not yet freed. Freeing a message can
+ * destroy an endpoint it carries, whose messages can carry more: a chain
+ * as long as the user makes it (the cycle rule does not stop chains). The
+ * outermost destroy frees them in a loop, so the kernel stack never
+ * holds more than one level of it. */
+static ipc_msg_t *dying;
+static bool draining;
+
 void ipc_channel_destroy(kobj_t *o)
 {
     channel_t *ch = (channel_t *)o;
@@ -42,12 +50,20 @@ void ipc_channel_destroy(kobj_t *o)
         ch->peer->peer = NULL;
         waitq_wake_all(&ch->peer->waiters);
     }
-    while (ch->head) {
-        ipc_msg_t *m = ch->head;
-        ch->head = m->next;
-        msg_free(m);
+    if (ch->head) {
+        ch->tail->next = dying;
+        dying = ch->head;
     }
     kfree(ch);
+    if (draining)
+        return;
+    draining = true;
+    while (dying) {
+        ipc_msg_t *m = dying;
+        dying = m->next;
+        msg_free(m);
+    }
+    draining = false;
 }
 
 notify_t *ipc_notify_create(void) { return (notify_t *)kobj_new(sizeof(notify_t), DOGMA_CAP_NOTIFY); }
@@ -509,6 +525,10 @@ int64_t sys_lock_wait(sys_call_t *c)
         return sys_fail(c, DOGMA_E_TIMED_OUT, 2, 0, 0); /* a poll, as in wait */
     ipc_lock_enqueue(p, c->a[0]);
     bool woke = sched_block(deadline_of(c->a[2]));
+    /* A lock_wake that took us off the queue after the deadline passed,
+     * but before we ran, counted us as woken: so we were, or its wake
+     * would be lost. */
+    woke |= !p->lock_addr;
     ipc_lock_dequeue(p);
     return woke ? 0 : sys_fail(c, DOGMA_E_TIMED_OUT, 2, 0, 0);
 }

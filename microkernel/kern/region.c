@@ -230,7 +230,8 @@ paddr_t region_frame(region_t *r, vaddr_t addr, bool alloc)
 unsigned region_page_prot(const region_t *r, size_t page)
 {
     const uint64_t *leaf = r->leaves[page / RPAGE_LEAF];
-    return leaf ? (unsigned)(leaf[page % RPAGE_LEAF] & RPAGE_PROT_MASK) : DOGMA_PROT_RW;
+    return leaf ? (unsigned)(leaf[page % RPAGE_LEAF] & (RPAGE_PROT_MASK | RPAGE_EXEC))
+                : DOGMA_PROT_RW;
 }
 
 static bool note_map(region_t *r, arch_vs_t *vs)
@@ -265,9 +266,14 @@ rfault_t region_fault(region_t *r, struct proc *p, vaddr_t addr, bool write, boo
     if (!rights)
         return RFAULT_UNMAPPED;
     unsigned prot = *e & RPAGE_PROT_MASK;
-    bool code = (r->flags & REGION_CODE) || (*e & RPAGE_EXEC);
+    /* An isolated process's own code runs on its private table only: in
+     * the global table, only approved code is ever executable. */
+    bool code = (r->flags & REGION_CODE) ||
+                ((*e & RPAGE_EXEC) && p->kind == DOGMA_PROC_ISOLATED);
+    /* W^X: a page marked as code is never writable, whatever the owner
+     * marks it later. */
     bool writable = !(r->flags & (REGION_SHARED | REGION_CODE | REGION_PB)) &&
-                    prot == DOGMA_PROT_RW && (rights & DOGMA_R_WRITE);
+                    !(*e & RPAGE_EXEC) && prot == DOGMA_PROT_RW && (rights & DOGMA_R_WRITE);
     if (prot == DOGMA_PROT_NONE || !(rights & (DOGMA_R_READ | DOGMA_R_WRITE)))
         return RFAULT_NOT_READABLE;
     if (write && !writable)

@@ -222,6 +222,7 @@ bool sched_block(uint64_t deadline)
     p->state = PROC_BLOCKED;
     p->timed_out = false;
     p->slice_end = 0; /* a fresh slice when it runs again */
+    unflag(p);        /* and no flag left over from the old one */
     p->deadline = deadline;
     if (deadline)
         sleep_insert(p);

@@ -26,8 +26,10 @@ static dogma_err_t user_page(proc_t *p, vaddr_t va, bool write, paddr_t *out)
     if ((r->flags & REGION_STACK) && page == 0)
         return DOGMA_E_BAD_ADDRESS; /* the guard */
     unsigned prot = region_page_prot(r, page);
-    if (prot == DOGMA_PROT_NONE)
+    if ((prot & RPAGE_PROT_MASK) == DOGMA_PROT_NONE)
         return DOGMA_E_BAD_ADDRESS;
+    if (write && (prot & RPAGE_EXEC))
+        return DOGMA_E_BAD_ADDRESS; /* W^X: code is never written */
     if (write && (prot != DOGMA_PROT_RW ||
                   (r->flags & (REGION_SHARED | REGION_CODE | REGION_PB))))
         return DOGMA_E_BAD_ADDRESS;

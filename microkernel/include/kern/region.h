@@ -106,6 +106,8 @@ bool region_entries(region_t *r, size_t off, size_t len);
 /* Per-page protection, in bytes from the region's start. Pages whose
  * entries could not be made keep their protection (see region_entries). */
 void region_protect(region_t *r, size_t off, size_t len, unsigned prot);
+/* A page's DOGMA_PROT_*, with RPAGE_EXEC or'ed in for an isolated
+ * process's code page. */
 unsigned region_page_prot(const region_t *r, size_t page);
 /* rw: shared read-write (pages stay as they are); else a read-only view. */
 void region_share(region_t *r, bool rw);
