@@ -11,5 +11,6 @@ set(DOGMA_KERN_GENERIC_SOURCES
     kern/mb2.c
     kern/memmap.c
     kern/pmm.c
+    kern/strlcpy.c
     kern/vrange.c
 )

@@ -154,14 +154,3 @@ int strncmp(const char *a, const char *b, size_t n)
     }
     return 0;
 }
-
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t n = strlen(src);
-    if (size) {
-        size_t k = n < size - 1 ? n : size - 1;
-        memcpy(dst, src, k);
-        dst[k] = 0;
-    }
-    return n;
-}
