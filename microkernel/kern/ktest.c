@@ -245,6 +245,20 @@ static void test_paging(const mb2_info_t *boot)
     CHECK(arch_probe_write8(&data_ret[1], 0x5a, &f) == 0 && data_ret[1] == 0x5a);
     CHECK(arch_probe_exec((const void *)text_nop, &f) == 0);
 
+    /* With SMAP the kernel cannot touch a user page at all (it copies
+     * user memory through the direct map, kern/uaccess.c). */
+    vaddr_t upage = vrange_alloc(&kvrange, PAGE_SIZE, 0);
+    paddr_t uframe = pmm_alloc(&kpmm);
+    CHECK(upage && uframe && arch_vs_map(arch_vs_global(), upage, uframe, ARCH_MAP_WRITE));
+    if (arch_kernel_blocks_user_pages())
+        expect_pf(arch_probe_read8((void *)upage, &v, &f), &f, upage, 0x1,
+                  "a kernel read of a user page (SMAP)");
+    else
+        log_warn("test", "paging: this CPU has no SMAP; a kernel read of a user page is allowed");
+    CHECK(arch_vs_unmap(arch_vs_global(), upage) == uframe);
+    arch_vs_prune(arch_vs_global(), upage, upage + PAGE_SIZE);
+    CHECK(pmm_free(&kpmm, uframe) && vrange_free(&kvrange, upage, PAGE_SIZE) == VRANGE_OK);
+
     /* Non-canonical addresses raise #GP, not #PF. */
     CHECK(arch_probe_read8((void *)0x8000000000000000ull, &v, &f) == -1 && f.vector == 13);
     log_info("test", "paging: W^X holds, page 0 and the guard page unmapped, reads allowed where due");

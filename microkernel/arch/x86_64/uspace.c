@@ -25,6 +25,10 @@
 #define CR0_TS (1u << 3)
 #define CR4_OSFXSR (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_SMEP (1u << 20)
+#define CR4_SMAP (1u << 21)
+#define CPUID7_SMEP (1u << 7)
+#define CPUID7_SMAP (1u << 20)
 /* Cleared on SYSCALL: IF (kernel code runs with interrupts off), TF, DF
  * (the C ABI wants it clear), AC, NT. */
 #define FMASK_BITS 0x44700
@@ -57,8 +61,21 @@ void arch_user_init(void)
      * does, with SSE exceptions reported as #XM. */
     write_cr0((read_cr0() & ~(uint64_t)(CR0_EM | CR0_TS)) | CR0_MP);
     write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
-    log_info("cpu", "SYSCALL/SYSRET enabled (entry %lx), SSE for user code", (uint64_t)syscall_entry);
+    /* The kernel never runs or touches user pages itself (kern/uaccess.c
+     * copies through the direct map): where the CPU can, it says so. */
+    uint32_t f7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0).ebx : 0;
+    uint64_t cr4 = read_cr4();
+    if (f7 & CPUID7_SMEP)
+        cr4 |= CR4_SMEP;
+    if (f7 & CPUID7_SMAP)
+        cr4 |= CR4_SMAP;
+    write_cr4(cr4);
+    log_info("cpu", "SYSCALL/SYSRET enabled (entry %lx), SSE for user code; SMEP %s, SMAP %s",
+             (uint64_t)syscall_entry, (cr4 & CR4_SMEP) ? "on" : "absent",
+             (cr4 & CR4_SMAP) ? "on" : "absent");
 }
+
+bool arch_kernel_blocks_user_pages(void) { return read_cr4() & CR4_SMAP; }
 
 static trap_frame_t *tf_of(arch_uctx_t *u) { return (trap_frame_t *)u; }
 static const trap_frame_t *ctf_of(const arch_uctx_t *u) { return (const trap_frame_t *)u; }

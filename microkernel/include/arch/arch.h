@@ -205,8 +205,11 @@ void kern_user_exception(arch_uctx_t *u, const arch_fault_t *f);
  * (iretq), false for the fast return that keeps only rsp, rip, rax, rdx. */
 bool kern_syscall(arch_uctx_t *u);
 
-/* Enables SYSCALL/SYSRET, the FPU and SSE for user code. */
+/* Enables SYSCALL/SYSRET, the FPU and SSE for user code, and SMEP and SMAP
+ * where the CPU has them. */
 void arch_user_init(void);
+/* True when the kernel faults on touching a user page (SMAP is on). */
+bool arch_kernel_blocks_user_pages(void);
 
 /* Fault kinds for kern_user_exception, architecture-neutral. */
 #define ARCH_FAULT_PAGE 14
