@@ -221,14 +221,6 @@ uint32_t cap_rights_of(proc_t *p, const kobj_t *o)
     return r;
 }
 
-uint32_t cap_count_of(proc_t *p, const kobj_t *o)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 1; i < p->caps.nslots; i++)
-        n += p->caps.slots[i].obj == o;
-    return n;
-}
-
 static kobj_t *new_obj(size_t size, unsigned kind)
 {
     kobj_t *o = kzalloc(size);

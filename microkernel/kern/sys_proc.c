@@ -144,6 +144,8 @@ int64_t sys_proc_map_code(sys_call_t *c)
         return sys_fail(c, DOGMA_E_STATE, 1, 0, 0);
     if ((r = sys_range(c, 2, 0, code->npages * PAGE_SIZE - 1)) < 0)
         return r;
+    if (c->p->caps.used >= CAP_TABLE_MAX - 1) /* no room for the new handle */
+        return sys_fail(c, DOGMA_E_FULL, ARG_NONE, 0, CAP_TABLE_MAX);
     dogma_map_code_t *d = kmalloc(sizeof *d);
     if (!d)
         return sys_fail(c, DOGMA_E_NO_MEMORY, ARG_NONE, 0, 0);

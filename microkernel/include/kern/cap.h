@@ -64,8 +64,6 @@ void cap_table_clear(struct proc *p);
 /* Moves o (whose last reference the caller holds) to process 1's inbox,
  * if its kind goes back there and process 1 listens with room. */
 bool cap_give_back(struct proc *from, kobj_t *o, uint32_t rights);
-/* How many of p's handles name o. */
-uint32_t cap_count_of(struct proc *p, const kobj_t *o);
 /* The union of the rights of p's handles to o, with CAP_HELD set when it
  * holds any (0: it holds none). */
 #define CAP_HELD 0x80000000u
