@@ -856,22 +856,6 @@ UT_TEST(elf_mutations)
 
 /* --- the built test programs ------------------------------------------------- */
 
-static uint8_t *read_whole(const char *path, uint64_t *out_size)
-{
-    FILE *f = fopen(path, "rb");
-    UT_CHECK(f != NULL);
-    UT_CHECK(fseek(f, 0, SEEK_END) == 0);
-    long n = ftell(f);
-    UT_CHECK(n >= 0);
-    rewind(f);
-    uint8_t *p = malloc(n ? (size_t)n : 1);
-    UT_CHECK(p != NULL);
-    UT_CHECK(fread(p, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    *out_size = (uint64_t)n;
-    return p;
-}
-
 UT_TEST(elf_built_programs)
 {
     const char *dir = getenv("DOGMA_TEST_PROGRAMS");
@@ -888,8 +872,9 @@ UT_TEST(elf_built_programs)
             continue;
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        uint64_t size;
-        uint8_t *p = read_whole(path, &size);
+        size_t size;
+        uint8_t *p = ut_read_file(path, &size);
+        UT_CHECK(p != NULL);
         rd_t r = {p, size, -1, 0};
         elf_image_t img;
         elf_error_t err = {0, NULL};

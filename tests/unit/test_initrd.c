@@ -610,28 +610,11 @@ UT_TEST(initrd_mutations)
 
 /* --- the initrd the build packs ----------------------------------------------------- */
 
-static uint8_t *read_whole(const char *path, size_t *out_size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    UT_CHECK(fseek(f, 0, SEEK_END) == 0);
-    long n = ftell(f);
-    UT_CHECK(n >= 0);
-    rewind(f);
-    uint8_t *p = malloc(n ? (size_t)n : 1);
-    UT_CHECK(p != NULL);
-    UT_CHECK(fread(p, 1, (size_t)n, f) == (size_t)n);
-    fclose(f);
-    *out_size = (size_t)n;
-    return p;
-}
-
 UT_TEST(initrd_built_image)
 {
     const char *path = getenv("DOGMA_TEST_INITRD");
     size_t size;
-    uint8_t *tar = path ? read_whole(path, &size) : NULL;
+    uint8_t *tar = path ? ut_read_file(path, &size) : NULL;
     if (!tar) {
         printf("  skipped: no initrd (DOGMA_TEST_INITRD=%s)\n", path ? path : "unset");
         return;
@@ -658,7 +641,7 @@ UT_TEST(initrd_built_image)
         char p[4096];
         snprintf(p, sizeof p, "%s/%s", dir, l->names[i] + 6);
         size_t n;
-        uint8_t *prog = read_whole(p, &n);
+        uint8_t *prog = ut_read_file(p, &n);
         if (!prog)
             ut_fail(__FILE__, __LINE__, "%s is in the initrd but not in %s", l->names[i], dir);
         UT_EQ(n, l->files[i].size);

@@ -5,6 +5,7 @@
  * `unit_x NAME` runs only the cases whose name contains NAME.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "ut.h"
@@ -70,4 +71,21 @@ int main(int argc, char **argv)
     }
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : (passed ? 0 : 1);
+}
+
+uint8_t *ut_read_file(const char *path, size_t *out_size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    UT_CHECK(fseek(f, 0, SEEK_END) == 0);
+    long n = ftell(f);
+    UT_CHECK(n >= 0);
+    rewind(f);
+    uint8_t *p = malloc(n ? (size_t)n : 1);
+    UT_CHECK(p != NULL);
+    UT_CHECK(fread(p, 1, (size_t)n, f) == (size_t)n);
+    fclose(f);
+    *out_size = (size_t)n;
+    return p;
 }

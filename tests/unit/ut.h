@@ -83,6 +83,11 @@ extern char ut_panic_msg[1024];
         UT_CONTAINS(ut_panic_msg, (text));                                     \
     } while (0)
 
+/* A whole file in a malloc'ed buffer (the caller frees it), its size in
+ * *out_size; NULL when it cannot be opened. A read that fails after the
+ * open fails the test. */
+uint8_t *ut_read_file(const char *path, size_t *out_size);
+
 /* A deterministic PRNG for generated inputs (xorshift64*). */
 static inline uint64_t ut_rand(uint64_t *state)
 {
