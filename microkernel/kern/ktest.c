@@ -259,6 +259,17 @@ static void test_paging(const mb2_info_t *boot)
     arch_vs_prune(arch_vs_global(), upage, upage + PAGE_SIZE);
     CHECK(pmm_free(&kpmm, uframe) && vrange_free(&kvrange, upage, PAGE_SIZE) == VRANGE_OK);
 
+    /* A process's kernel stack sits above an unmapped guard page, and is
+     * gone once freed. */
+    arch_kstack_t ks = {0};
+    CHECK(arch_kstack_alloc(&ks, 4) && ks.top - ks.base == 4 * PAGE_SIZE);
+    CHECK(arch_probe_write8((void *)ks.base, 1, &f) == 0 && arch_probe_write8((void *)(ks.top - 1), 1, &f) == 0);
+    expect_pf(arch_probe_read8((void *)(ks.base - 8), &v, &f), &f, ks.base - 8, 0x0,
+              "a read of a kernel stack's guard page");
+    vaddr_t gone = ks.base;
+    arch_kstack_free(&ks);
+    expect_pf(arch_probe_read8((void *)gone, &v, &f), &f, gone, 0x0, "a read of a freed kernel stack");
+
     /* Non-canonical addresses raise #GP, not #PF. */
     CHECK(arch_probe_read8((void *)0x8000000000000000ull, &v, &f) == -1 && f.vector == 13);
     log_info("test", "paging: W^X holds, page 0 and the guard page unmapped, reads allowed where due");

@@ -55,11 +55,8 @@ uint64_t proc_pb_va(const proc_t *p) { return p->pb->base; }
 
 static bool make_kstack(proc_t *p)
 {
-    paddr_t f = pmm_alloc_run(&kpmm, KSTACK_PAGES, 1);
-    if (!f)
+    if (!arch_kstack_alloc(&p->kstack, KSTACK_PAGES))
         return false;
-    p->kstack.base = (vaddr_t)arch_phys_to_virt(f);
-    p->kstack.top = p->kstack.base + KSTACK_PAGES * PAGE_SIZE;
     p->frames += KSTACK_PAGES;
     return true;
 }
@@ -88,7 +85,7 @@ static void unmake(proc_t *p)
     if (p->kind == DOGMA_PROC_ISOLATED && p->vs)
         arch_vs_destroy(p->vs);
     if (p->kstack.base)
-        pmm_free_run(&kpmm, arch_virt_to_phys((void *)p->kstack.base), KSTACK_PAGES);
+        arch_kstack_free(&p->kstack);
     kfree(p->fpu);
     kobj_live[DOGMA_CAP_PROCESS]--;
     kfree(p);
@@ -199,8 +196,7 @@ void proc_reap(proc_t *p)
     KASSERT(p != sched_current());
     if (!p->kstack.base)
         return;
-    pmm_free_run(&kpmm, arch_virt_to_phys((void *)p->kstack.base), KSTACK_PAGES);
-    p->kstack.base = 0;
+    arch_kstack_free(&p->kstack);
     p->frames -= KSTACK_PAGES;
     kfree(p->fpu);
     p->fpu = NULL;

@@ -33,6 +33,15 @@
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
+/* Processes' kernel stacks: slots of KSTACK_SLOT_PAGES pages, the lowest
+ * page of each an unmapped guard, so a kernel stack overflow is a double
+ * fault with a report, never silent corruption of its neighbour. The page
+ * tables for the whole area are made at boot: creating and ending
+ * processes then never allocates or leaves a table. */
+#define KSTACK_AREA ((vaddr_t)0xfffffe8000000000)
+#define KSTACK_SLOT_PAGES 8
+#define KSTACK_SLOTS 2048
+#define KSTACK_AREA_END (KSTACK_AREA + (vaddr_t)KSTACK_SLOTS * KSTACK_SLOT_PAGES * PAGE_SIZE)
 #define MMIO_BASE ((vaddr_t)0xffffff0000000000)
 #define MMIO_END ((vaddr_t)0xffffff8000000000)
 
@@ -250,6 +259,9 @@ void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram)
      * to the kernel: after boot the kernel half's top level is frozen. */
     if (!pt_next(pml4, pt_index(MMIO_BASE, 3), false, true))
         kpanic("paging: out of memory for the MMIO window's table");
+    for (vaddr_t va = KSTACK_AREA; va < KSTACK_AREA_END; va += 2 * MB)
+        if (!pt_walk(va, 0, true))
+            kpanic("paging: out of memory for the kernel-stack area's tables");
 
     vaddr_t guards[3];
     gdt_ist_guards(guards);
@@ -269,6 +281,62 @@ void arch_paging_init(struct pmm *pmm, const pmm_range_t *ram, size_t nram)
              (uint64_t)(__text_end - __text_start) / KB,
              (uint64_t)(__rodata_end - __rodata_start) / KB,
              (uint64_t)(__data_end - __data_start) / KB);
+}
+
+/* ---- kernel stacks ----------------------------------------------------------- */
+
+static uint64_t kstack_used[KSTACK_SLOTS / 64]; /* a bit per slot */
+
+static vaddr_t slot_base(size_t slot) { return KSTACK_AREA + slot * KSTACK_SLOT_PAGES * PAGE_SIZE; }
+
+static void kstack_unmap(vaddr_t lo, vaddr_t hi)
+{
+    for (vaddr_t va = lo; va < hi; va += PAGE_SIZE) {
+        paddr_t f = arch_unmap_page(va);
+        if (f)
+            pmm_free(pt_pmm, f);
+    }
+}
+
+bool arch_kstack_alloc(arch_kstack_t *k, size_t pages)
+{
+    KASSERT(pages > 0 && pages < KSTACK_SLOT_PAGES);
+    for (size_t slot = 0; slot < KSTACK_SLOTS; slot++) {
+        if (kstack_used[slot / 64] & (1ull << (slot % 64)))
+            continue;
+        vaddr_t base = slot_base(slot) + PAGE_SIZE; /* above the guard */
+        for (size_t i = 0; i < pages; i++) {
+            paddr_t f = pmm_alloc(pt_pmm);
+            if (!f || !arch_map_page(base + i * PAGE_SIZE, f, ARCH_MAP_WRITE | ARCH_MAP_GLOBAL)) {
+                if (f)
+                    pmm_free(pt_pmm, f);
+                kstack_unmap(base, base + i * PAGE_SIZE);
+                return false;
+            }
+        }
+        kstack_used[slot / 64] |= 1ull << (slot % 64);
+        k->base = base;
+        k->top = base + pages * PAGE_SIZE;
+        return true;
+    }
+    return false; /* KSTACK_SLOTS processes alive at once */
+}
+
+void arch_kstack_free(arch_kstack_t *k)
+{
+    size_t slot = (k->base - KSTACK_AREA) / (KSTACK_SLOT_PAGES * PAGE_SIZE);
+    KASSERT(k->base > KSTACK_AREA && slot < KSTACK_SLOTS);
+    kstack_unmap(k->base, k->top);
+    kstack_used[slot / 64] &= ~(1ull << (slot % 64));
+    k->base = k->top = 0;
+}
+
+bool arch_on_kstack(uint64_t addr)
+{
+    if (addr < KSTACK_AREA || addr >= KSTACK_AREA_END)
+        return false;
+    uint64_t *pte = pt_walk(ALIGN_DOWN(addr, PAGE_SIZE), 0, false);
+    return pte && (*pte & PTE_P); /* not a guard page, nor a free slot */
 }
 
 /* ---- address spaces -------------------------------------------------------

@@ -175,14 +175,15 @@ void trap_dispatch(trap_frame_t *tf)
 
 /*
  * The frame-pointer chain: each frame holds [saved rbp, return address].
- * Only frames inside the kernel's data (where every kernel stack lives)
- * are followed, so a corrupt chain ends the walk instead of faulting in
- * the middle of a panic.
+ * Only frames inside the kernel's data (the boot stack) or on a mapped
+ * page of a process's kernel stack are followed, so a corrupt chain ends
+ * the walk instead of faulting in the middle of a panic.
  */
 static bool frame_ok(uint64_t rbp)
 {
-    return rbp >= (uint64_t)__data_start && rbp + 16 <= (uint64_t)__data_end &&
-           (rbp & 7) == 0;
+    bool on_stack = (rbp >= (uint64_t)__data_start && rbp + 16 <= (uint64_t)__data_end) ||
+                    (arch_on_kstack(rbp) && arch_on_kstack(rbp + 15));
+    return on_stack && (rbp & 7) == 0;
 }
 
 static void print_frame(int depth, uint64_t addr, unsigned repeats)

@@ -178,6 +178,13 @@ typedef struct {
     vaddr_t base, top;
 } arch_kstack_t;
 
+/* A kernel stack of `pages` pages (fewer than 8) above an unmapped guard
+ * page, in the kernel half every page table shares; false when out of
+ * frames or when 2048 are in use. */
+bool arch_kstack_alloc(arch_kstack_t *k, size_t pages);
+void arch_kstack_free(arch_kstack_t *k);
+/* Is addr on a mapped page of some process's kernel stack? (backtraces) */
+bool arch_on_kstack(uint64_t addr);
 void arch_kstack_prepare(arch_kstack_t *k);
 arch_uctx_t *arch_kstack_uctx(const arch_kstack_t *k);
 /* Switches kernel stacks: saves the callee-saved state on from's stack,
