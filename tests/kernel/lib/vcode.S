@@ -218,25 +218,37 @@ vc_fork_end:
 /* The time stamp counter into rax (clobbers rdx). */
 #define RDTSC64 rdtsc; shlq $32, %rdx; orq %rdx, %rax
 
-/* Benchmarks: each exits with the mean TSC cycles of one iteration. */
+/* Benchmarks. rdi is a samples buffer in a granted region: [rdi] = N, the
+ * number of iterations; each iteration's TSC cycles go to [rdi + 8 + 8i],
+ * for the caller's median. */
 
-/* yields rdi times. With a partner doing the same, one iteration is a
- * round trip: two switches. */
+/* Records, in the frame the benchmark blobs share ([rsp+CNT] the count
+ * down, [rsp+BUF] the buffer, [rsp+T0] the iteration's start), the cycles
+ * since T0 as sample N - count. */
+.macro RECORD cnt, buf, t0
+    RDTSC64
+    subq \t0(%rsp), %rax
+    movq \buf(%rsp), %rdi
+    movq (%rdi), %rcx
+    subq \cnt(%rsp), %rcx
+    movq %rax, 8(%rdi,%rcx,8)
+.endm
+
+/* yields N times. With a partner doing the same, one iteration is a round
+ * trip: two switches. Exits 0. */
     .global vc_yielder, vc_yielder_end
 vc_yielder:
-    pushq %rdi                    /* [rsp+16] N */
-    RDTSC64
-    pushq %rax                    /* [rsp+8] start */
-    pushq 8(%rsp)                 /* [rsp] count down */
-1:  movl $SYS_YIELD, %eax
+    pushq %rdi                    /* [rsp+16] buffer */
+    pushq (%rdi)                  /* [rsp+8] count down */
+    pushq $0                      /* [rsp] this iteration's start */
+1:  RDTSC64
+    movq %rax, (%rsp)
+    movl $SYS_YIELD, %eax
     syscall
-    decq (%rsp)
+    RECORD 8, 16, 0
+    decq 8(%rsp)
     jnz 1b
-    RDTSC64
-    subq 8(%rsp), %rax
-    xorl %edx, %edx
-    divq 16(%rsp)
-    movq %rax, %rdi
+    xorl %edi, %edi
     movl $SYS_EXIT, %eax
     syscall
     ud2
@@ -271,17 +283,18 @@ vc_yielder_end:
     syscall
 .endm
 
-/* The client: rdi round trips on the channel granted first: send 8 bytes,
- * wait until readable, receive. */
+/* The client: N round trips on the channel granted first: send 8 bytes,
+ * wait until readable, receive. Exits 0, or -2 if a call failed. */
     .global vc_ping, vc_ping_end
 vc_ping:
     pushq %r15                    /* [rsp+56] block */
-    pushq %rdi                    /* [rsp+48] N */
-    RDTSC64
-    pushq %rax                    /* [rsp+40] start */
-    pushq 8(%rsp)                 /* [rsp+32] count down */
+    pushq %rdi                    /* [rsp+48] samples buffer */
+    pushq $0                      /* [rsp+40] this round's start */
+    pushq (%rdi)                  /* [rsp+32] count down */
     subq $32, %rsp                /* [rsp+16] wait item, [rsp] buffer */
-1:  CHAN_CALL SYS_CHANNEL_SEND, 8, 56
+1:  RDTSC64
+    movq %rax, 40(%rsp)
+    CHAN_CALL SYS_CHANNEL_SEND, 8, 56
     testq %rax, %rax
     jnz 9f
     WAIT_GRANT0 DOGMA_SIG_READABLE, 56
@@ -290,13 +303,10 @@ vc_ping:
     CHAN_CALL SYS_CHANNEL_RECV, 16, 56
     cmpq $8, %rax
     jne 9f
+    RECORD 32, 48, 40
     decq 32(%rsp)
     jnz 1b
-    RDTSC64
-    subq 40(%rsp), %rax
-    xorl %edx, %edx
-    divq 48(%rsp)
-    movq %rax, %rdi
+    xorl %edi, %edi
     jmp 8f
 9:  movq $-2, %rdi
 8:  movl $SYS_EXIT, %eax
