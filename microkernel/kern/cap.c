@@ -179,7 +179,7 @@ bool cap_give_back(proc_t *from, kobj_t *o, uint32_t rights)
 {
     proc_t *one = proc_one;
     if (!returns_to_one(o) || o->refs != 1 || !one || !one->listening ||
-        one->ninbox >= PROC_INBOX_MAX || one->state == PROC_EXITED || one->state == PROC_TORN_DOWN)
+        one->ninbox >= PROC_INBOX_MAX || proc_ended(one))
         return false;
     one->inbox[one->ninbox].obj = o;
     one->inbox[one->ninbox].rights = rights;

@@ -108,10 +108,7 @@ uint32_t ipc_signals(kobj_t *o)
         return (ch->head ? DOGMA_SIG_READABLE : 0) | (ch->peer ? 0 : DOGMA_SIG_PEER_GONE);
     }
     case DOGMA_CAP_NOTIFY: return ((notify_t *)o)->word ? DOGMA_SIG_NOTIFIED : 0;
-    case DOGMA_CAP_PROCESS: {
-        proc_state_t s = ((proc_t *)o)->state;
-        return s == PROC_EXITED || s == PROC_TORN_DOWN ? DOGMA_SIG_EXITED : 0;
-    }
+    case DOGMA_CAP_PROCESS: return proc_ended((proc_t *)o) ? DOGMA_SIG_EXITED : 0;
     case DOGMA_CAP_IRQ: return ((irqobj_t *)o)->fired ? DOGMA_SIG_IRQ : 0;
     default: return 0;
     }
@@ -431,7 +428,7 @@ int64_t sys_cap_send(sys_call_t *c)
     int64_t r;
     if ((r = sys_handle(c, 1, DOGMA_CAP_ANY, DOGMA_R_TRANSFER, &s)) < 0)
         return r;
-    if (to->state == PROC_EXITED || to->state == PROC_TORN_DOWN)
+    if (proc_ended(to))
         return sys_fail(c, DOGMA_E_GONE, 0, 0, 0);
     if (to->listening && to->ninbox >= PROC_INBOX_MAX)
         return sys_fail(c, DOGMA_E_FULL, 0, 0, PROC_INBOX_MAX);

@@ -166,7 +166,7 @@ static void release_all(proc_t *p)
 
 void proc_end(proc_t *p, proc_state_t how, int64_t status, uint32_t reason)
 {
-    if (p->state == PROC_EXITED || p->state == PROC_TORN_DOWN)
+    if (proc_ended(p))
         return;
     sched_remove(p);
     if (p == proc_one)
@@ -211,7 +211,7 @@ void proc_reap(proc_t *p)
 
 void proc_free(proc_t *p)
 {
-    KASSERT(p->state == PROC_EXITED || p->state == PROC_TORN_DOWN);
+    KASSERT(proc_ended(p));
     KASSERT(!p->kstack.base);
     kfree(p);
 }

@@ -148,7 +148,7 @@ void kern_after_switch(void)
 {
     proc_t *prev = switched_from;
     switched_from = NULL;
-    if (prev && (prev->state == PROC_EXITED || prev->state == PROC_TORN_DOWN))
+    if (prev && proc_ended(prev))
         proc_reap(prev);
     if (current->fpu_saved) {
         arch_fpu_restore(current->fpu);

@@ -32,6 +32,9 @@ int64_t sys_fail(sys_call_t *c, dogma_err_t e, unsigned arg, uint64_t min, uint6
 int64_t sys_handle(sys_call_t *c, unsigned i, unsigned kind, uint32_t rights, cap_slot_t **out);
 /* Argument i must lie in [min, max]. */
 int64_t sys_range(sys_call_t *c, unsigned i, uint64_t min, uint64_t max);
+/* Argument 0's process, or NULL with *out_err = -GONE (recorded) when it
+ * has ended: the calls that act on a process, not just read it. */
+proc_t *sys_live_process(sys_call_t *c, int64_t *out_err);
 /* A user range error for argument i (BAD_ADDRESS or NO_MEMORY). */
 int64_t sys_uerr(sys_call_t *c, dogma_err_t e, unsigned i);
 

@@ -51,9 +51,10 @@ int64_t sys_yield(sys_call_t *c)
 
 int64_t sys_yield_to(sys_call_t *c)
 {
-    proc_t *to = (proc_t *)c->h0->obj;
-    if (to->state == PROC_EXITED || to->state == PROC_TORN_DOWN)
-        return sys_fail(c, DOGMA_E_GONE, 0, 0, 0);
+    int64_t r;
+    proc_t *to = sys_live_process(c, &r);
+    if (!to)
+        return r;
     if (!sched_yield_to(to))
         return sys_fail(c, DOGMA_E_STATE, 0, 0, 0);
     return 0;

@@ -198,13 +198,12 @@ int64_t sys_proc_map_code(sys_call_t *c)
     return h;
 }
 
-static bool ended(const proc_t *p) { return p->state == PROC_EXITED || p->state == PROC_TORN_DOWN; }
-
 int64_t sys_proc_teardown(sys_call_t *c)
 {
-    proc_t *p = (proc_t *)c->h0->obj;
-    if (ended(p))
-        return sys_fail(c, DOGMA_E_GONE, 0, 0, 0);
+    int64_t r;
+    proc_t *p = sys_live_process(c, &r);
+    if (!p)
+        return r;
     log_info("proc", "pid %lu tears down pid %lu (%s)", c->p->pid, p->pid, p->name);
     proc_end(p, PROC_TORN_DOWN, -1, 0);
     return 0;
@@ -212,30 +211,32 @@ int64_t sys_proc_teardown(sys_call_t *c)
 
 int64_t sys_proc_suspend(sys_call_t *c)
 {
-    proc_t *p = (proc_t *)c->h0->obj;
-    if (ended(p))
-        return sys_fail(c, DOGMA_E_GONE, 0, 0, 0);
+    int64_t r;
+    proc_t *p = sys_live_process(c, &r);
+    if (!p)
+        return r;
     sched_suspend(p);
     return 0;
 }
 
 int64_t sys_proc_resume(sys_call_t *c)
 {
-    proc_t *p = (proc_t *)c->h0->obj;
-    if (ended(p))
-        return sys_fail(c, DOGMA_E_GONE, 0, 0, 0);
+    int64_t r;
+    proc_t *p = sys_live_process(c, &r);
+    if (!p)
+        return r;
     sched_resume(p);
     return 0;
 }
 
 int64_t sys_proc_priority(sys_call_t *c)
 {
-    proc_t *p = (proc_t *)c->h0->obj;
     int64_t r;
     if ((r = sys_range(c, 1, 0, PROC_NPRIO - 1)) < 0)
         return r;
-    if (ended(p))
-        return sys_fail(c, DOGMA_E_GONE, 0, 0, 0);
+    proc_t *p = sys_live_process(c, &r);
+    if (!p)
+        return r;
     sched_set_priority(p, (unsigned)c->a[1]);
     return 0;
 }

@@ -52,6 +52,15 @@ int64_t sys_range(sys_call_t *c, unsigned i, uint64_t min, uint64_t max)
     return 0;
 }
 
+proc_t *sys_live_process(sys_call_t *c, int64_t *out_err)
+{
+    proc_t *p = (proc_t *)c->h0->obj;
+    if (!proc_ended(p))
+        return p;
+    *out_err = sys_fail(c, DOGMA_E_GONE, 0, 0, 0);
+    return NULL;
+}
+
 int64_t sys_uerr(sys_call_t *c, dogma_err_t e, unsigned i) { return sys_fail(c, e, i, 0, 0); }
 
 int64_t sys_handle(sys_call_t *c, unsigned i, unsigned kind, uint32_t rights, cap_slot_t **out)

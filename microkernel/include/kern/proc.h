@@ -114,6 +114,11 @@ typedef struct proc {
     struct proc *all_next;   /* every live process, for ps and leak checks */
 } proc_t;
 
+static inline bool proc_ended(const proc_t *p)
+{
+    return p->state == PROC_EXITED || p->state == PROC_TORN_DOWN;
+}
+
 extern proc_t *proc_list;
 extern proc_t *proc_one; /* process 1 while it lives, else NULL */
 extern uint64_t proc_live; /* processes not yet exited */
