@@ -221,7 +221,7 @@ uint32_t cap_rights_of(proc_t *p, const kobj_t *o)
     return r;
 }
 
-static kobj_t *new_obj(size_t size, unsigned kind)
+kobj_t *kobj_new(size_t size, unsigned kind)
 {
     kobj_t *o = kzalloc(size);
     if (!o)
@@ -234,7 +234,7 @@ static kobj_t *new_obj(size_t size, unsigned kind)
 
 kobj_t *cap_new_token(uint64_t tag, uint64_t maker_pid)
 {
-    token_t *t = (token_t *)new_obj(sizeof(token_t), DOGMA_CAP_TOKEN);
+    token_t *t = (token_t *)kobj_new(sizeof(token_t), DOGMA_CAP_TOKEN);
     if (t) {
         t->tag = tag;
         t->maker_pid = maker_pid;
@@ -244,7 +244,7 @@ kobj_t *cap_new_token(uint64_t tag, uint64_t maker_pid)
 
 kobj_t *cap_new_ioport(uint16_t base, uint16_t count)
 {
-    ioport_t *io = (ioport_t *)new_obj(sizeof(ioport_t), DOGMA_CAP_IOPORT);
+    ioport_t *io = (ioport_t *)kobj_new(sizeof(ioport_t), DOGMA_CAP_IOPORT);
     if (io) {
         io->base = base;
         io->count = count;
@@ -254,7 +254,7 @@ kobj_t *cap_new_ioport(uint16_t base, uint16_t count)
 
 kobj_t *cap_new_phys(paddr_t base, size_t size)
 {
-    physview_t *v = (physview_t *)new_obj(sizeof(physview_t), DOGMA_CAP_PHYS);
+    physview_t *v = (physview_t *)kobj_new(sizeof(physview_t), DOGMA_CAP_PHYS);
     if (v) {
         v->base = base;
         v->size = size;
@@ -262,6 +262,5 @@ kobj_t *cap_new_phys(paddr_t base, size_t size)
     return v ? &v->obj : NULL;
 }
 
-kobj_t *cap_new_loader(void) { return new_obj(sizeof(loader_t), DOGMA_CAP_LOADER); }
+kobj_t *cap_new_loader(void) { return kobj_new(sizeof(loader_t), DOGMA_CAP_LOADER); }
 
-kobj_t *kobj_new(size_t size, unsigned kind) { return new_obj(size, kind); }
