@@ -18,7 +18,8 @@ kernel=$build/microkernel/dogma.elf
 [ -f "$kernel" ] || { echo "no kernel at $kernel: run ./dogma build first" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/dogma-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"$root/images/mkiso.sh" "$work/boot.iso" "$kernel" "$build/images/initrd.tar" "test=boot" 0
+"$root/images/mkiso.sh" "$work/boot.iso" "$kernel" "$build/images/initrd.tar" \
+    "$build/verifierd/verifierd.elf" "test=boot" 0
 accel=$(dogma_qemu_accel auto)
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "?"}'; }

@@ -65,6 +65,25 @@ static bool run_handler(proc_t *p, arch_uctx_t *u, const dogma_fault_info_t *inf
     return true;
 }
 
+/* A translated trap is `ud2; .byte code` in approved code (spec/abi.md
+ * Part I, section 7): for an invalid opcode there, the code byte, so that
+ * whoever monitors the process can say which trap it was. 0 otherwise. */
+static uint32_t trap_code_at(proc_t *p, const arch_fault_t *f)
+{
+    if (f->vector != ARCH_FAULT_UD || p->kind != DOGMA_PROC_VERIFIED)
+        return 0;
+    uint8_t b[3];
+    for (unsigned i = 0; i < 3; i++) {
+        region_t *r = region_find(f->rip + i);
+        paddr_t pa = r && (r->flags & REGION_CODE) && region_rights(r, p)
+                         ? region_frame(r, ALIGN_DOWN(f->rip + i, PAGE_SIZE), false) : 0;
+        if (!pa)
+            return 0;
+        b[i] = ((const uint8_t *)arch_phys_to_virt(pa))[(f->rip + i) & (PAGE_SIZE - 1)];
+    }
+    return b[0] == 0x0f && b[1] == 0x0b ? b[2] : 0;
+}
+
 void kern_user_exception(arch_uctx_t *u, const arch_fault_t *f)
 {
     proc_t *p = sched_current();
@@ -91,9 +110,16 @@ void kern_user_exception(arch_uctx_t *u, const arch_fault_t *f)
         if (run_handler(p, u, &info))
             return;
     }
-    log_warn("fault", "pid %lu (%s) torn down: %s%s%s at rip %lx, address %lx", p->pid, p->name,
-             arch_fault_name(f->vector), kind ? ": " : "", kind ? fault_kind_name(kind) : "",
-             f->rip, f->fault_addr);
+    p->fault_rip = f->rip;
+    p->fault_addr = f->vector == ARCH_FAULT_PAGE ? f->fault_addr : 0;
+    p->trap_code = trap_code_at(p, f);
+    if (p->trap_code)
+        log_warn("fault", "pid %lu (%s) torn down: trap %u of translated code at rip %lx",
+                 p->pid, p->name, p->trap_code, f->rip);
+    else
+        log_warn("fault", "pid %lu (%s) torn down: %s%s%s at rip %lx, address %lx", p->pid,
+                 p->name, arch_fault_name(f->vector), kind ? ": " : "",
+                 kind ? fault_kind_name(kind) : "", f->rip, f->fault_addr);
     if (p->in_fault)
         log_warn("fault", "  (the fault came inside its fault handler)");
     proc_end(p, PROC_TORN_DOWN, -1, kind ? kind : 0x100 + f->vector);

@@ -23,6 +23,7 @@
 #include <kern/region.h>
 #include <kern/sched.h>
 #include <kern/string.h>
+#include <kern/system.h>
 #include <kern/vrange.h>
 
 #ifndef DOGMA_VERSION
@@ -210,8 +211,7 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
     if (cmdline_get(boot_info.cmdline, "test", test, sizeof test))
         ktest_run(test, &boot_info);
 
-    log_info("dogma", "nothing more to start yet (verifierd and driverd are not built); "
-             "idling. In QEMU, Ctrl-A X quits.");
-    for (;;)
-        arch_wait_for_interrupt();
+    /* The system: verifierd, which starts process 1, which starts the
+     * rest. An explicit loglevel= keeps every line on the console. */
+    system_run(&boot_info, !cmdline_get(boot_info.cmdline, "loglevel", NULL, 0));
 }

@@ -91,12 +91,34 @@ static void unmake(proc_t *p)
     kfree(p);
 }
 
+/* Once the system boots (not a test), pid 1 waits for process 1, which
+ * verifierd starts with DOGMA_MAP_INIT after the kernel started it. */
+static bool one_reserved, one_fatal;
+
+void proc_reserve_one(void)
+{
+    KASSERT(next_pid == 1);
+    next_pid = 2;
+    one_reserved = one_fatal = true;
+}
+
+bool proc_one_reserved(void) { return one_reserved; }
+
 proc_t *proc_create(unsigned kind, const char *name, uint64_t parent_pid, size_t stack_bytes)
 {
+    return proc_create_pid(kind, name, parent_pid, stack_bytes, false);
+}
+
+proc_t *proc_create_pid(unsigned kind, const char *name, uint64_t parent_pid,
+                        size_t stack_bytes, bool one)
+{
+    KASSERT(!one || one_reserved);
     proc_t *p = (proc_t *)kobj_new(sizeof *p, DOGMA_CAP_PROCESS);
     if (!p)
         return NULL;
-    p->pid = next_pid++;
+    p->pid = one ? 1 : next_pid++;
+    if (one)
+        one_reserved = false;
     p->parent_pid = parent_pid;
     p->kind = kind;
     p->state = PROC_BLOCKED; /* until proc_start */
@@ -169,7 +191,8 @@ void proc_end(proc_t *p, proc_state_t how, int64_t status, uint32_t reason)
     if (proc_ended(p))
         return;
     sched_remove(p);
-    if (p == proc_one)
+    bool was_one = p == proc_one;
+    if (was_one)
         proc_one = NULL;
     if (p == sched_current()) {
         uint64_t now = arch_uptime_ns();
@@ -184,6 +207,14 @@ void proc_end(proc_t *p, proc_state_t how, int64_t status, uint32_t reason)
     log_info("proc", "pid %lu (%s) %s, status %ld; cpu %lu us, %lu yields, %lu preemptions",
              p->pid, p->name, end_word(how), status, p->cpu_ns / 1000, p->yields, p->preemptions);
     waitq_wake_all(&p->exit_waiters);
+    if (was_one && one_fatal) {
+        /* Everything else hangs off process 1: without it nothing
+         * restarts a service. Start again from the firmware. */
+        log_err("proc", "process 1 (%s) %s (status %ld, reason %#x, trap %u at rip %lx): "
+                "resetting the machine", p->name, end_word(how), status, reason, p->trap_code,
+                p->fault_rip);
+        arch_reset();
+    }
     if (p == sched_current()) {
         sched_reschedule();
         kpanic("an ended process ran again");
@@ -235,6 +266,9 @@ void proc_info(const proc_t *p, dogma_proc_info_t *out)
     out->stacklets = p->stacklets_made;
     out->faults = p->fault_runs;
     out->teardown_reason = p->teardown_reason;
+    out->trap_code = p->trap_code;
+    out->fault_rip = p->fault_rip;
+    out->fault_addr = p->fault_addr;
     strlcpy(out->name, p->name, sizeof out->name);
 }
 

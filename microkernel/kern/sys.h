@@ -38,6 +38,9 @@ proc_t *sys_live_process(sys_call_t *c, int64_t *out_err);
 /* A user range error for argument i (BAD_ADDRESS or NO_MEMORY). */
 int64_t sys_uerr(sys_call_t *c, dogma_err_t e, unsigned i);
 
+/* What cap_info reports for a handle to o with these rights. */
+void sys_describe_cap(kobj_t *o, uint32_t rights, dogma_cap_info_t *out);
+
 #define DOGMA_SYS_DECL(num, name, nargs, kind, rights) int64_t sys_##name(sys_call_t *c);
 DOGMA_SYSCALLS(DOGMA_SYS_DECL)
 #undef DOGMA_SYS_DECL

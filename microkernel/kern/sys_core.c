@@ -169,10 +169,9 @@ int64_t sys_cap_dispose(sys_call_t *c)
     return 0;
 }
 
-int64_t sys_cap_info(sys_call_t *c)
+void sys_describe_cap(kobj_t *o, uint32_t rights, dogma_cap_info_t *out)
 {
-    kobj_t *o = c->h0->obj;
-    dogma_cap_info_t info = {.kind = cap_kind_of(o), .rights = c->h0->rights};
+    dogma_cap_info_t info = {.kind = cap_kind_of(o), .rights = rights};
     switch (o->kind) {
     case DOGMA_CAP_PROCESS: info.object = ((proc_t *)o)->pid; break;
     case DOGMA_CAP_TOKEN:
@@ -191,8 +190,16 @@ int64_t sys_cap_info(sys_call_t *c)
         info.object = ((physview_t *)o)->base;
         info.extra = ((physview_t *)o)->size;
         break;
+    case DOGMA_CAP_IRQ: info.object = ((irqobj_t *)o)->line; break;
     default: break;
     }
+    *out = info;
+}
+
+int64_t sys_cap_info(sys_call_t *c)
+{
+    dogma_cap_info_t info;
+    sys_describe_cap(c->h0->obj, c->h0->rights, &info);
     dogma_err_t e = uaccess_copy_out(c->p, uptr(c->a[1]), &info, sizeof info);
     return e ? sys_uerr(c, e, 1) : 0;
 }

@@ -10,6 +10,8 @@
 #include <kern/stacklet.h>
 #include <kern/string.h>
 
+#include <kern/system.h>
+
 #include "sys.h"
 
 #define PROC_RIGHTS (DOGMA_R_WAKE | DOGMA_R_SUSPEND | DOGMA_R_TEARDOWN | DOGMA_R_MONITOR | \
@@ -157,6 +159,12 @@ int64_t sys_proc_map_code(sys_call_t *c)
     }
     d->name[31] = 0;
     region_t *xb = NULL;
+    bool one = d->flags & DOGMA_MAP_INIT;
+    bool bad_flags = d->flags & ~(uint32_t)DOGMA_MAP_INIT;
+    if (bad_flags || (one && !proc_one_reserved())) {
+        kfree(d);
+        return sys_fail(c, bad_flags ? DOGMA_E_BAD_ARG : DOGMA_E_STATE, 3, 0, DOGMA_MAP_INIT);
+    }
     if ((r = decode_grants(c, 3, d->grants, d->ngrants, &code->obj, hs)) < 0 ||
         (d->stack_bytes > STACKLET_MAX && (r = sys_fail(c, DOGMA_E_BAD_ARG, 3, 0, STACKLET_MAX))) ||
         (d->xblock && (r = decode_xblock(c, d, hs, &xb)) < 0)) {
@@ -164,8 +172,8 @@ int64_t sys_proc_map_code(sys_call_t *c)
         return r;
     }
     /* Invoke. */
-    proc_t *p = proc_create(DOGMA_PROC_VERIFIED, d->name[0] ? d->name : "verified", c->p->pid,
-                            d->stack_bytes);
+    proc_t *p = proc_create_pid(DOGMA_PROC_VERIFIED, d->name[0] ? d->name : "verified",
+                                c->p->pid, d->stack_bytes, one);
     int64_t h = p ? child_handle(c, p) : 0;
     if (!h) {
         if (p)
@@ -191,9 +199,11 @@ int64_t sys_proc_map_code(sys_call_t *c)
         r15 = d->xblock;
         stk_publish(p); /* the limit into the block too */
     }
+    if (one)
+        system_note_one_started();
     log_info("loader", "pid %lu: verified process %lu (%s): %lu KiB of approved code at %lx",
              c->p->pid, p->pid, p->name, code->npages * PAGE_SIZE / KB, code->base);
-    proc_start(p, code->base + c->a[2], d->arg, 0, r15);
+    proc_start(p, code->base + c->a[2], d->arg, proc_pb_va(p), r15);
     kfree(d);
     return h;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-scenario.sh: boots one kernel test scenario in QEMU and judges it.
 #
-#   run-scenario.sh --kernel ELF --initrd TAR --workdir DIR --name NAME
+#   run-scenario.sh --kernel ELF --initrd TAR --verifierd ELF --workdir DIR --name NAME
 #                   --firmware bios|uefi --cmdline "test=NAME ..."
 #                   [--expect pass|fail] [--expect-log REGEX]...
 #                   [--timeout SECONDS] [--accel auto|kvm|tcg]
@@ -22,13 +22,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../../images/qemu.sh
 source "$here/../../images/qemu.sh"
 
-kernel= initrd= workdir= name= firmware=bios cmdline= expect=pass timeout=60 accel=auto
+kernel= initrd= verifierd= workdir= name= firmware=bios cmdline= expect=pass timeout=60 accel=auto
 expect_logs=()
 qemu_args=()
 while [ $# -gt 0 ]; do
     case $1 in
         --kernel) kernel=$2; shift 2 ;;
         --initrd) initrd=$2; shift 2 ;;
+        --verifierd) verifierd=$2; shift 2 ;;
         --workdir) workdir=$2; shift 2 ;;
         --name) name=$2; shift 2 ;;
         --firmware) firmware=$2; shift 2 ;;
@@ -41,7 +42,7 @@ while [ $# -gt 0 ]; do
         *) echo "run-scenario: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
-for v in kernel initrd workdir name; do
+for v in kernel initrd verifierd workdir name; do
     if [ -z "${!v}" ]; then echo "run-scenario: --$v is required" >&2; exit 2; fi
 done
 
@@ -56,7 +57,7 @@ show_log() {
     echo "---- end of serial log ----"
 }
 
-if ! "$here/../../images/mkiso.sh" "$iso" "$kernel" "$initrd" "$cmdline" 0; then
+if ! "$here/../../images/mkiso.sh" "$iso" "$kernel" "$initrd" "$verifierd" "$cmdline" 0; then
     echo "FAIL $name: could not build the ISO"
     exit 1
 fi

@@ -112,6 +112,8 @@ typedef enum {
     X(4, clock, 0, DOGMA_CAP_NONE, 0)                                            \
     /* (offset, value) -> 0: an environment word of the process block */       \
     X(5, pb_set, 2, DOGMA_CAP_NONE, 0)                                           \
+    /* (out dogma_sys_info_t *) -> 0: uptime, memory, processes */             \
+    X(6, sys_info, 1, DOGMA_CAP_NONE, 0)                                         \
     /* (size, 0) -> region handle; rdx its base address */                     \
     X(10, region_create, 2, DOGMA_CAP_NONE, 0)                                   \
     /* (region or view, out dogma_region_info_t *) -> 0 */                     \
@@ -172,11 +174,19 @@ typedef enum {
     X(57, fork, 0, DOGMA_CAP_NONE, 0)                                            \
     /* (process, priority 0-3; 0 runs first) -> 0 */                         \
     X(58, proc_priority, 2, DOGMA_CAP_PROCESS, DOGMA_R_SUSPEND)                  \
+    /* process 1 only: (pid) -> a handle to that live process */               \
+    X(59, proc_open, 1, DOGMA_CAP_NONE, 0)                                       \
     /* (bytes) -> the new stacklet's top; rdx the new stack limit */           \
     X(60, stack_grow, 1, DOGMA_CAP_NONE, 0)                                      \
     /* () -> the stack limit now in force again; rdx the rsp the caller had  \
        when it grew the stacklet just unlinked */                              \
     X(61, stack_shrink, 0, DOGMA_CAP_NONE, 0)                                    \
+    /* process 1 only: (after pid, out dogma_proc_info_t *) -> the next live  \
+       pid above it, its information written; 0 when there is none */         \
+    X(62, proc_next, 2, DOGMA_CAP_NONE, 0)                                       \
+    /* (process, slot, out dogma_cap_info_t *) -> one past the first used     \
+       slot >= slot, its handle's information written; 0 when none is left */ \
+    X(63, proc_caps, 3, DOGMA_CAP_PROCESS, DOGMA_R_MONITOR)                      \
     /* (entry, stack bytes, argument) -> 0; entry 0 removes the handler */     \
     X(65, fault_handler, 3, DOGMA_CAP_NONE, 0)                                   \
     /* (DOGMA_FAULT_RESUME or _TEARDOWN): leaves the handler */                \
@@ -189,8 +199,14 @@ typedef enum {
     X(72, irq_ack, 1, DOGMA_CAP_IRQ, DOGMA_R_WAIT)                               \
     /* (physical view) -> region handle over those frames; rdx its base */     \
     X(73, phys_map, 1, DOGMA_CAP_PHYS, DOGMA_R_READ)                             \
+    /* process 1 only: (kind IRQ/IOPORT/PHYS, first, count) -> a device      \
+       capability: a line; ports [first, first+count); physical bytes */     \
+    X(74, dev_create, 3, DOGMA_CAP_NONE, 0)                                      \
     /* (tag) -> a token handle the kernel stamps with the caller's pid */      \
-    X(75, token_create, 1, DOGMA_CAP_NONE, 0)
+    X(75, token_create, 1, DOGMA_CAP_NONE, 0)                                    \
+    /* (position, buffer, size, out u64 next position) -> bytes copied: the  \
+       kernel log from that position on (the ring keeps the last 32 KiB) */   \
+    X(76, klog_read, 4, DOGMA_CAP_NONE, 0)
 
 #define DOGMA_SYSCALL_MAX 80 /* one past the highest number */
 
@@ -282,9 +298,12 @@ typedef struct {
     uint64_t preemptions;   /* forced preemptions after the grace period */
     uint64_t stacklets;     /* stacklets allocated (the spare not counted) */
     uint64_t faults;        /* fault handler runs */
-    uint32_t teardown_reason; /* DOGMA_FAULT_* or 0 */
-    uint32_t reserved;
+    uint32_t teardown_reason; /* DOGMA_FAULT_* or 0x100 + vector, or 0 */
+    uint32_t trap_code;     /* torn down at a `ud2; .byte code` trap stub of
+                               approved code: the code (translate.h's DX_TRAP_*) */
     char name[32];
+    uint64_t fault_rip;     /* where the fault that tore it down happened */
+    uint64_t fault_addr;    /* and the address it touched, for page faults */
 } dogma_proc_info_t;
 
 /* What the fault handler finds at its second argument. */
@@ -302,7 +321,7 @@ typedef struct {
     uint64_t stack_bytes;      /* the first stacklet, 0 for the default */
     uint64_t grants;           /* user address of uint32_t handles to move */
     uint32_t ngrants;
-    uint32_t reserved;
+    uint32_t flags;            /* DOGMA_MAP_* */
     uint64_t arg;              /* rdi at entry */
     uint64_t xblock;           /* 0, or the translation block: an 8-aligned address in
                                   a granted exclusive region where the kernel keeps the
@@ -310,6 +329,19 @@ typedef struct {
                                   too; r15 at entry then points there */
     char name[32];
 } dogma_map_code_t;
+
+/* sys_info */
+typedef struct {
+    uint64_t uptime_ns;
+    uint64_t mem_total;  /* bytes of usable RAM the kernel manages */
+    uint64_t mem_free;   /* bytes in free frames */
+    uint64_t processes;  /* live processes */
+    uint64_t heap_used;  /* kernel heap bytes in use */
+    uint64_t boot_ns;    /* uptime when process 1 started, 0 before */
+} dogma_sys_info_t;
+
+/* dogma_map_code_t.flags */
+#define DOGMA_MAP_INIT 0x1 /* the new process is process 1 (once, at boot) */
 #endif
 
 /* ---- the process block, as the kernel keeps it ------------------------------

@@ -1,6 +1,7 @@
 /*
  * dogma-run: decode, validate and translate a module in one pass, then run
- * it in this process with WASI preview 1 served (runtime.h, wasi.c).
+ * it in this process with WASI preview 1 served (runtime.h, wasi.c) and
+ * Dogma's own imports emulated (dogma.c).
  *
  *   dogma-run [options] MODULE.wasm [ARGS...]
  *
@@ -27,6 +28,7 @@ typedef struct cli {
     dr_opts_t o;
     const char *invoke;
     const char *dump;
+    const char *initrd;
     bool invoke_all, stats, no_run;
     unsigned preempt_us;
     dr_preopen_t dirs[MAX_DIRS];
@@ -44,7 +46,8 @@ static void usage(FILE *f)
         "usage: dogma-run [options] MODULE.wasm [ARGS...]\n"
         "  --strategy guard|checked  memory strategy (default guard)\n"
         "  --dir HOST[::GUEST]       preopen a host directory (WASI)\n"
-        "  --env K=V                 set an environment variable (WASI)\n"
+        "  --env K=V                 set an environment variable (WASI, dogma)\n"
+        "  --initrd FILE.tar         grant FILE as the read-only view \"initrd\" (dogma)\n"
         "  --invoke FUNC             call export FUNC with ARGS, print its results\n"
         "  --invoke-all              call every exported function with zero arguments\n"
         "  --stats                   translation and run figures on stderr\n"
@@ -114,6 +117,8 @@ static int parse_cli(int argc, char **argv, cli_t *c)
             if (!strchr(v, '=') || c->nenv == MAX_ENV)
                 return bad_usage("--env wants K=V", v);
             c->env[c->nenv++] = (char *)v;
+        } else if (!strcmp(a, "--initrd")) {
+            c->initrd = v;
         } else if (!strcmp(a, "--dump-code")) {
             c->dump = v;
         } else if (!strcmp(a, "--invoke")) {
@@ -370,6 +375,7 @@ int main(int argc, char **argv)
     dx_arena_t ar;
     dx_arena_init_malloc(&ar);
     dr_wasi_t *w = NULL;
+    dr_dogma_t *dg = NULL;
     dr_inst_t *in = NULL;
     dx_module_t m;
     dx_x64_t x;
@@ -380,11 +386,12 @@ int main(int argc, char **argv)
     rc = 1;
     if (!(bytes = dx_read_file("dogma-run", c.file, &size)) ||
         load(&c, bytes, size, &ar, &m, &x, &tt) ||
-        !(w = dr_wasi_new(c.nargs, c.args, c.nenv, c.env, c.ndirs, c.dirs)))
+        !(w = dr_wasi_new(c.nargs, c.args, c.nenv, c.env, c.ndirs, c.dirs)) ||
+        !(dg = dr_dogma_new(c.nargs, c.args, c.nenv, c.env, c.initrd)))
         goto out;
-    dr_hostmod_t mods[2] = { dr_wasi_module(w), dr_fuzzsupport_module() };
+    dr_hostmod_t mods[3] = { dr_wasi_module(w), dr_dogma_module(dg), dr_fuzzsupport_module() };
     c.o.hostmods = mods;
-    c.o.nhostmods = 2;
+    c.o.nhostmods = 3;
     if (!(in = dr_instantiate(&m, &x, c.file, &c.o)))
         goto out;
     dr_preempt_start(in, c.preempt_us);
@@ -398,6 +405,7 @@ out:
     dr_free(in);
     if (w)
         dr_wasi_free(w);
+    dr_dogma_free(dg);
     dx_arena_free(&ar);
     free(bytes);
     free_cli(&c);

@@ -66,4 +66,15 @@ dr_wasi_t *dr_wasi_new(int argc, char **argv, int envc, char **envp,
 void dr_wasi_free(dr_wasi_t *w);
 dr_hostmod_t dr_wasi_module(dr_wasi_t *w); /* "wasi_snapshot_preview1" */
 
+/* ---- Dogma's own imports (dogma.c) ----------------------------------------- */
+typedef struct dr_dogma dr_dogma_t;
+
+/* argv[0] is the program name the module sees; initrd, when not NULL, is
+ * a file granted as the read-only view "initrd". The arrays must outlive
+ * the state. Returns NULL, with a message on stderr, when the initrd
+ * cannot be read. */
+dr_dogma_t *dr_dogma_new(int argc, char **argv, int envc, char **envp, const char *initrd);
+void dr_dogma_free(dr_dogma_t *d);
+dr_hostmod_t dr_dogma_module(dr_dogma_t *d); /* "dogma" */
+
 #endif

@@ -44,6 +44,18 @@ void arch_stop(arch_stop_t how)
         __asm__ volatile("cli; hlt");
 }
 
+void arch_reset(void)
+{
+    arch_irq_disable();
+    for (int i = 0; i < 100000 && (inb(0x64) & 2); i++)
+        cpu_pause(); /* the 8042's input buffer must be empty */
+    outb(0x64, 0xfe);     /* pulse the reset line */
+    outb(0xcf9, 0x06);    /* PCI reset control: hard reset */
+    arch_triple_fault();
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
 void arch_breakpoint(void) { __asm__ volatile("int3"); }
 void arch_cpu_relax(void) { cpu_pause(); }
 

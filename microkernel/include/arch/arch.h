@@ -220,6 +220,7 @@ bool arch_kernel_blocks_user_pages(void);
 
 /* Fault kinds for kern_user_exception, architecture-neutral. */
 #define ARCH_FAULT_PAGE 14
+#define ARCH_FAULT_UD 6 /* invalid opcode: ud2, a translated trap */
 bool arch_fault_is_write(const arch_fault_t *f);
 bool arch_fault_is_exec(const arch_fault_t *f);
 bool arch_fault_is_present(const arch_fault_t *f);
@@ -235,6 +236,10 @@ typedef enum {
 /* Ends the run: under a test (isa-debug-exit present) QEMU exits with the
  * code; otherwise the CPU halts for good. */
 _Noreturn void arch_stop(arch_stop_t how);
+
+/* Resets the machine (the keyboard controller's reset line, then the
+ * chipset's reset register, then a triple fault). */
+_Noreturn void arch_reset(void);
 
 /* True when the kernel was asked to end runs through isa-debug-exit. */
 void arch_set_test_mode(bool on);

@@ -28,6 +28,14 @@ void kvlog(log_level_t level, const char *subsys, const char *fmt, va_list ap);
 /* Lines above this level are dropped (loglevel= on the command line). */
 void log_set_level(log_level_t level);
 
+/* Of the lines kept, those above this level stay off the console (they
+ * are still in the ring). */
+void log_set_console_level(log_level_t level);
+
+/* Copies log text from position pos on (clamped to what the ring still
+ * holds) into buf; *out_next is the position after the last byte. */
+size_t klog_ring_read(uint64_t pos, char *buf, size_t size, uint64_t *out_next);
+
 /* Prints "PANIC: <message>", a backtrace, and stops the machine. */
 _Noreturn void kpanic(const char *fmt, ...) PRINTF_LIKE(1, 2);
 

@@ -52,6 +52,8 @@ typedef struct proc {
     bool suspend_pending; /* suspend once it leaves the kernel */
     int64_t exit_status;
     uint32_t teardown_reason;
+    uint32_t trap_code;      /* the translated trap that tore it down, or 0 */
+    uint64_t fault_rip, fault_addr; /* the fault that tore it down */
     char name[32];
 
     arch_kstack_t kstack;
@@ -127,6 +129,15 @@ extern uint64_t proc_live; /* processes not yet exited */
  * process block, capability table, first stacklet of stack_bytes. NULL
  * (and nothing kept) when memory runs out. */
 proc_t *proc_create(unsigned kind, const char *name, uint64_t parent_pid, size_t stack_bytes);
+/* The same, as process 1 when one is set (proc_reserve_one must have kept
+ * pid 1 free, and no process 1 made since). */
+proc_t *proc_create_pid(unsigned kind, const char *name, uint64_t parent_pid,
+                        size_t stack_bytes, bool one);
+/* The system boot: pid 1 is kept for process 1, whose end resets the
+ * machine. Call before the first process is made. */
+void proc_reserve_one(void);
+/* pid 1 is still free for DOGMA_MAP_INIT. */
+bool proc_one_reserved(void);
 #define PROC_NO_STACK SIZE_MAX /* proc_create: no first stacklet (fork) */
 /* Sets where it starts (r15 = block) and makes it runnable. */
 void proc_start(proc_t *p, vaddr_t entry, uint64_t arg0, uint64_t arg1, uint64_t block);
