@@ -10,12 +10,24 @@
  */
 #include <arch/arch.h>
 #include <kern/proc.h>
+#include <kern/pmm.h>
 #include <kern/region.h>
 #include <kern/string.h>
 #include <kern/uaccess.h>
 #include <kern/vrange.h>
 
 /* The frame behind the page at va for the access, or an error. */
+/* A physical view may cover device memory, which the direct map leaves
+ * out (and which a copy could have side effects on): the kernel's copies
+ * reach only RAM. */
+static bool is_ram(paddr_t f)
+{
+    for (size_t i = 0; i < kpmm.n_usable; i++)
+        if (f >= kpmm.usable[i].base && f < kpmm.usable[i].end)
+            return true;
+    return false;
+}
+
 static dogma_err_t user_page(proc_t *p, vaddr_t va, bool write, paddr_t *out)
 {
     region_t *r = region_find(va);
@@ -36,6 +48,8 @@ static dogma_err_t user_page(proc_t *p, vaddr_t va, bool write, paddr_t *out)
     paddr_t f = write ? region_frame_w(r, va) : region_frame(r, va, true);
     if (!f)
         return DOGMA_E_NO_MEMORY;
+    if ((r->flags & REGION_FIXED) && !is_ram(f))
+        return DOGMA_E_BAD_ADDRESS; /* device memory: not through the direct map */
     *out = f;
     return DOGMA_E_OK;
 }

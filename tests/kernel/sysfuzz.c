@@ -449,6 +449,22 @@ static void build(fcall_t *f)
         a[3] = rnd();
         break;
     case DOGMA_SYS_token_create: a[0] = rnd(); break;
+    case DOGMA_SYS_dev_create: /* never a real device's ports: writes there are not a
+                                  kernel test (0x64 resets the machine, QEMU's UART asserts) */
+        a[0] = one_in(4) ? pick_int() : DOGMA_CAP_IRQ + below(3);
+        if (a[0] == DOGMA_CAP_IOPORT) {
+            a[1] = one_in(2) ? 0x3ff : 0x10000 + below(100);
+            a[2] = a[1] == 0x3ff ? 1 : pick_int(); /* wider: QEMU asserts */
+        } else if (a[0] == DOGMA_CAP_IRQ) {
+            a[1] = one_in(2) ? below(16) : pick_int();
+        }
+        break;
+    case DOGMA_SYS_proc_open: /* any process but this one: it would tear itself down */
+        a[0] = one_in(2) ? 2 + below(40) : pick_int();
+        if (a[0] == t_self().pid)
+            a[0]++;
+        f->a0_set = true; /* a pid, not a handle: never redrawn */
+        break;
     default: break;
     }
     /* Argument 0 of a handle call: mostly a handle of its kind. */
@@ -554,6 +570,9 @@ static void harvest(const fcall_t *f, dsys_t r)
         break;
     }
     case DOGMA_SYS_fork: proc_add(r.r); break;
+    case DOGMA_SYS_proc_open: proc_add(r.r); break; /* torn down at the end, as children */
+    case DOGMA_SYS_dev_create:
+    case DOGMA_SYS_phys_map: pool_add(r.r, kind_of(r.r)); break;
     default: break;
     }
 }
@@ -637,6 +656,20 @@ static void cleanup(uint64_t handles_before)
 {
     while (fz.nprocs)
         proc_end(fz.nprocs - 1);
+    /* proc_open reached processes no handle of ours tracks (a fork child's
+     * own children, say) and may have suspended them: as process 1, end
+     * every other process there is. */
+    dogma_proc_info_t pi;
+    uint64_t self = t_self().pid;
+    for (int64_t pid = 0; (pid = DSYS2(DOGMA_SYS_proc_next, pid, &pi).r) > 0;) {
+        if ((uint64_t)pid == self)
+            continue;
+        dsys_t h = DSYS1(DOGMA_SYS_proc_open, pid);
+        if (h.r > 0) {
+            DSYS1(DOGMA_SYS_proc_teardown, h.r);
+            t_dispose((uint32_t)h.r);
+        }
+    }
     while (fz.npool)
         DSYS1(DOGMA_SYS_cap_dispose, fz.pool[--fz.npool]); /* stale ones: BAD_HANDLE */
     OK(DSYS1(DOGMA_SYS_cap_listen, 0));
@@ -648,8 +681,14 @@ static void cleanup(uint64_t handles_before)
     t_dispose(fz.arena_h);
     t_dispose(fz.initrd_dup);
     dogma_proc_info_t me = t_self();
-    if (me.handles != handles_before)
-        t_printf("%lu handles left, %lu before", me.handles, handles_before);
+    if (me.handles != handles_before) {
+        t_printf("%lu handles left, %lu before:", me.handles, handles_before);
+        dsys_t h = DSYS1(DOGMA_SYS_proc_open, me.pid);
+        dogma_cap_info_t ci;
+        for (int64_t slot = 1; h.r > 0 && (slot = DSYS3(DOGMA_SYS_proc_caps, h.r, slot, &ci).r) > 0;)
+            t_printf("  slot %ld: kind %u rights %x object %lx", slot - 1, ci.kind, ci.rights,
+                     ci.object);
+    }
     CHECK(me.handles == handles_before);
 }
 
