@@ -179,6 +179,42 @@ static int64_t vd_send(const vd_request_t *q, size_t len, const uint32_t *hs, ui
     return dogma_channel_send(verifierd, q, (uint32_t)len, hs, n);
 }
 
+/* Messages queued on a service's connect endpoint while it was down
+ * (clients connecting again, say) carry handles, and the kernel refuses to
+ * send an endpoint with such messages queued (the cycle rule, spec/abi.md
+ * section 19). So they are taken out while the endpoint travels to the
+ * new instance and put back after. */
+typedef struct {
+    uint8_t bytes[DOGMA_MSG_MAX_BYTES];
+    uint32_t len, hs[DOGMA_MSG_MAX_HANDLES], nh;
+} held_t;
+static held_t held[DOGMA_CHANNEL_DEPTH];
+
+static unsigned hold_queued(service_t *s)
+{
+    unsigned n = 0;
+    while (n < DOGMA_CHANNEL_DEPTH) {
+        held_t *m = &held[n];
+        int64_t len = dogma_channel_recv(s->srv, m->bytes, sizeof m->bytes, m->hs,
+                                         DOGMA_MSG_MAX_HANDLES, &m->nh);
+        if (len < 0)
+            break;
+        m->len = (uint32_t)len;
+        n++;
+    }
+    return n;
+}
+
+static void put_back(service_t *s, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        held_t *m = &held[i];
+        if (dogma_channel_send(s->cli, m->bytes, m->len, m->hs, m->nh) < 0)
+            for (uint32_t k = 0; k < m->nh; k++)
+                dogma_cap_dispose(m->hs[k]); /* its client will see the session fail */
+    }
+}
+
 /* Loads a service; its process handle, or 0 (logged). */
 static uint32_t load(service_t *s)
 {
@@ -187,63 +223,71 @@ static uint32_t load(service_t *s)
         svc_log(LG_ERR, "%s: no module %s in the initrd", s->name, s->module);
         return 0;
     }
-    uint32_t hs[MAX_GRANTS + 1], mine[MAX_GRANTS + 1];
+    uint32_t hs[MAX_GRANTS + 1], mine[MAX_GRANTS + 1] = {0};
     const char *roles[MAX_GRANTS + 1];
-    unsigned n = 0;
+    unsigned n = 0, sent = 0, nheld = hold_queued(s);
+    const char *why = NULL;
+    vd_reply_t r;
     hs[n] = (uint32_t)dogma_cap_dup(s->srv, DOGMA_R_READ | DOGMA_R_WRITE | DOGMA_R_DUP |
                                                 DOGMA_R_TRANSFER);
-    mine[n] = 0;
     roles[n++] = "service";
-    for (unsigned i = 0; i < s->ngrants; i++) {
+    for (unsigned i = 0; i < s->ngrants && !why; i++) {
         uint32_t h = make_grant(s, &s->grants[i], &mine[n]);
-        if (!h) {
-            for (unsigned k = 0; k < n; k++) {
-                dogma_cap_dispose(hs[k]);
-                if (mine[k])
-                    dogma_cap_dispose(mine[k]);
-            }
-            return 0;
-        }
-        hs[n] = h;
-        roles[n++] = s->grants[i].role;
+        if (!h)
+            why = "a grant could not be made";
+        else
+            hs[n] = h, roles[n++] = s->grants[i].role;
     }
     /* The grants, four per GRANT message, then LOAD with the module. */
-    for (unsigned at = 0; at < n; at += 4) {
+    for (unsigned at = 0; at < n && !why; at += 4) {
         vd_request_t q = {.op = VD_OP_GRANT};
         unsigned k = n - at < 4 ? n - at : 4;
         size_t pos = 0;
         for (unsigned i = 0; i < k; i++)
             pos += (size_t)snprintf(q.data + pos, sizeof q.data - pos, "%s", roles[at + i]) + 1;
         q.nroles = k;
-        if (vd_send(&q, sizeof q, hs + at, k) < 0) {
-            svc_log(LG_ERR, "%s: cannot reach verifierd", s->name);
-            return 0;
+        int64_t e = vd_send(&q, sizeof q, hs + at, k);
+        if (e < 0) {
+            svc_log(LG_ERR, "%s: cannot send its grants to verifierd: %s", s->name,
+                    dogma_strerror(-e));
+            why = "verifierd could not be reached";
+            break;
         }
-        vd_reply_t r;
-        if (svc_recv(verifierd, &r, sizeof r, NULL, 0, NULL) < 0 || r.status) {
-            svc_log(LG_ERR, "%s: verifierd refused the grants: %s", s->name, r.text);
-            return 0;
-        }
+        sent = at + k;
+        if (svc_recv(verifierd, &r, sizeof r, NULL, 0, NULL) < 0 || r.status)
+            why = "verifierd refused the grants";
     }
-    vd_request_t q = {.op = VD_OP_LOAD, .offset = off, .size = size, .nargs = 1 + s->nargs};
-    snprintf(q.name, sizeof q.name, "%s", s->name);
-    size_t pos = (size_t)snprintf(q.data, sizeof q.data, "%s", s->name) + 1;
-    for (unsigned i = 0; i < s->nargs && pos < sizeof q.data; i++)
-        pos += (size_t)snprintf(q.data + pos, sizeof q.data - pos, "%s", s->args[i]) + 1;
-    uint32_t src = (uint32_t)dogma_cap_dup(initrd, DOGMA_R_READ | DOGMA_R_TRANSFER);
-    vd_reply_t r;
+    put_back(s, nheld);
     uint32_t proc = 0, nh = 0;
-    if (vd_send(&q, sizeof q, &src, 1) < 0 ||
-        svc_recv(verifierd, &r, sizeof r, &proc, 1, &nh) < 0) {
-        svc_log(LG_ERR, "%s: no answer from verifierd", s->name);
-        return 0;
+    if (!why) {
+        vd_request_t q = {.op = VD_OP_LOAD, .offset = off, .size = size, .nargs = 1 + s->nargs};
+        snprintf(q.name, sizeof q.name, "%s", s->name);
+        size_t pos = (size_t)snprintf(q.data, sizeof q.data, "%s", s->name) + 1;
+        for (unsigned i = 0; i < s->nargs && pos < sizeof q.data; i++)
+            pos += (size_t)snprintf(q.data + pos, sizeof q.data - pos, "%s", s->args[i]) + 1;
+        uint32_t src = (uint32_t)dogma_cap_dup(initrd, DOGMA_R_READ | DOGMA_R_TRANSFER);
+        if (vd_send(&q, sizeof q, &src, 1) < 0 ||
+            svc_recv(verifierd, &r, sizeof r, &proc, 1, &nh) < 0)
+            why = "no answer from verifierd";
+        else if (r.status || nh != 1) {
+            svc_log(LG_ERR, "%s: refused: %s", s->name, r.text);
+            s->st.state = SV_REFUSED;
+            why = "refused";
+        }
+    } else if (sent) {
+        vd_request_t q = {.op = VD_OP_DROP}; /* the grants it holds for us */
+        if (vd_send(&q, sizeof q, NULL, 0) >= 0)
+            svc_recv(verifierd, &r, sizeof r, NULL, 0, NULL);
     }
-    if (r.status || nh != 1) {
-        svc_log(LG_ERR, "%s: refused: %s", s->name, r.text);
-        for (unsigned k = 0; k < n; k++)
+    if (why) {
+        for (unsigned k = 0; k < n; k++) {
+            if (k >= sent)
+                dogma_cap_dispose(hs[k]); /* never left us */
             if (mine[k])
                 dogma_cap_dispose(mine[k]);
-        s->st.state = SV_REFUSED;
+        }
+        if (s->st.state != SV_REFUSED)
+            svc_log(LG_ERR, "%s: not started: %s", s->name, why);
         return 0;
     }
     s->st.pid = r.pid;
@@ -277,10 +321,33 @@ static void start(service_t *s)
     }
     s->proc = load(s);
     s->started_ns = now();
-    if (s->proc)
+    if (s->proc) {
         s->st.state = SV_RUNNING;
-    else if (s->st.state != SV_REFUSED)
-        s->st.state = SV_DOWN;
+    } else if (s->st.state != SV_REFUSED) {
+        /* Could not start (logged): try again later, as after a crash. */
+        s->backoff = s->backoff ? s->backoff * 2 : BACKOFF_MIN_NS;
+        if (s->backoff > BACKOFF_MAX_NS)
+            s->backoff = BACKOFF_MAX_NS;
+        s->restart_at = now() + s->backoff;
+        s->st.state = SV_BACKOFF;
+    }
+}
+
+/* Device capabilities come back to process 1 when their holder ends
+ * (spec/abi.md section 12). Each service gets fresh ones from the
+ * manifest when it starts again, so the returned ones are let go: their
+ * lines and ports are free to be made again. */
+static void drain_inbox(void)
+{
+    uint64_t from;
+    int64_t h;
+    while ((h = dogma_cap_receive(&from)) > 0) {
+        dogma_cap_info_t ci;
+        dogma_cap_info((uint32_t)h, &ci);
+        svc_log(LG_DEBUG, "device capability (kind %u) back from pid %llu", ci.kind,
+                (unsigned long long)from);
+        dogma_cap_dispose((uint32_t)h);
+    }
 }
 
 static void ended(service_t *s)
@@ -306,6 +373,23 @@ static void ended(service_t *s)
         svc_log(LG_WARN, "service %s (pid %u) was torn down (reason %#x%s%u); restarting in "
                 "%llu ms", s->name, s->st.pid, pi.teardown_reason, pi.trap_code ? ", trap " : "",
                 pi.trap_code, (unsigned long long)(s->backoff / 1000000));
+}
+
+/* names learns every service's connect endpoint, once: the endpoints
+ * outlive every instance of their services, and of names itself. */
+static void register_names(void)
+{
+    if (!admin_mine)
+        return; /* no names service in the manifest */
+    for (unsigned i = 0; i < nservices; i++) {
+        nm_msg_t m = {.op = NM_REGISTER};
+        snprintf(m.name, sizeof m.name, "%s", services[i].name);
+        int64_t dup = dogma_cap_dup(services[i].cli, DOGMA_R_WRITE | DOGMA_R_DUP |
+                                                         DOGMA_R_TRANSFER);
+        uint32_t h = (uint32_t)dup;
+        if (dup < 0 || dogma_channel_send(admin_mine, &m, sizeof m, &h, 1) < 0)
+            svc_log(LG_WARN, "cannot register %s with names", services[i].name);
+    }
 }
 
 /* ---- supervisor requests ------------------------------------------------------------------ */
@@ -391,36 +475,31 @@ int main(void)
         services[i].srv = (uint32_t)srv;
     }
     svc_log(LG_INFO, "process 1: %u services in the manifest", nservices);
-    for (unsigned i = 0; i < nservices; i++) {
+    dogma_cap_listen(1); /* device capabilities come back here */
+    for (unsigned i = 0; i < nservices; i++)
         start(&services[i]);
-        if (strcmp(services[i].name, "log") == 0)
-            svc_log_init("driverd"); /* no grant of its own: the kernel log still */
-    }
+    register_names();
     for (;;) {
-        dogma_wait_item_t items[16];
-        service_t *who[16];
+        dogma_wait_item_t items[17];
+        service_t *who[17];
         unsigned n = 0;
         uint64_t deadline = UINT64_MAX, t = now();
-        for (unsigned i = 0; i < nservices && n < 16; i++) {
+        for (unsigned i = 0; i < nservices && n < 15; i++) {
             service_t *s = &services[i];
             if (s->proc)
                 items[n] = (dogma_wait_item_t){s->proc, DOGMA_SIG_EXITED, 0, 0}, who[n++] = s;
-            if (s->sv && n < 16)
+            if (s->sv && n < 15)
                 items[n] = (dogma_wait_item_t){s->sv, DOGMA_SIG_READABLE, 0, 0}, who[n++] = s;
             if (s->st.state == SV_BACKOFF && s->restart_at < deadline)
                 deadline = s->restart_at;
         }
+        items[n++] = (dogma_wait_item_t){0, DOGMA_SIG_INBOX, 0, 0};
+        who[n - 1] = NULL;
         uint64_t timeout = deadline == UINT64_MAX ? UINT64_MAX : deadline > t ? deadline - t : 0;
-        if (n == 0 && timeout == UINT64_MAX) {
-            svc_log(LG_ERR, "nothing left to supervise");
-            timeout = 1000000000ull;
-        }
-        if (n)
-            dogma_wait(items, n, timeout);
-        else
-            dogma_wait(&(dogma_wait_item_t){0, 0, 0, 0}, 1, timeout);
+        dogma_wait(items, n, timeout);
+        drain_inbox();
         for (unsigned i = 0; i < n; i++) {
-            if (!(items[i].got & items[i].want))
+            if (!(items[i].got & items[i].want) || !who[i])
                 continue;
             if (items[i].want == DOGMA_SIG_EXITED)
                 ended(who[i]);

@@ -149,6 +149,49 @@ static bool bind_imports(const dx_module_t *m, uint8_t *ids, vd_reply_t *out)
     return true;
 }
 
+/* ---- capability requests ---------------------------------------------------------------
+ * The module's dogma.abi section names what it needs (spec/format.md
+ * section 4); the starter grants handles under roles. Each request that is
+ * not optional must find a grant whose role is its name, of its kind and
+ * covering what it asks for: a module never starts without what it asked
+ * for, nor with a device it did not ask for under that name. */
+static const char *const capreq_kinds[] = {"?", "channel", "irq", "ioport", "physmem"};
+
+static bool covers(const dx_capreq_t *c, const dogma_cap_info_t *ci)
+{
+    switch (c->kind) {
+    case DX_CAP_CHANNEL: return ci->kind == DOGMA_CAP_CHANNEL;
+    case DX_CAP_IRQ: return ci->kind == DOGMA_CAP_IRQ && ci->object == c->a;
+    case DX_CAP_IOPORT:
+    case DX_CAP_PHYSMEM:
+        return ci->kind == (c->kind == DX_CAP_IOPORT ? DOGMA_CAP_IOPORT : DOGMA_CAP_PHYS) &&
+               c->a >= ci->object && c->b <= ci->extra && c->a - ci->object <= ci->extra - c->b;
+    default: return false;
+    }
+}
+
+static bool check_caps(const dx_module_t *m, const vd_job_t *job, vd_reply_t *out)
+{
+    for (uint32_t i = 0; i < m->abi.ncaps; i++) {
+        const dx_capreq_t *c = &m->abi.caps[i];
+        const vd_grant_t *g = NULL;
+        for (uint32_t k = 0; k < job->ngrants && !g; k++)
+            if (name_is(c->name, job->grants[k].role))
+                g = &job->grants[k];
+        dogma_cap_info_t ci = {0};
+        if (g && VS2(DOGMA_SYS_cap_info, g->handle, &ci).r >= 0 && covers(c, &ci))
+            continue;
+        if (c->optional)
+            continue;
+        int nl = c->name.len > 40 ? 40 : (int)c->name.len;
+        reject(out, "0x%zx: the module asks for capability \"%.*s\" (%s %#lx+%#lx), which its "
+               "starter %s", c->offset, nl, c->name.ptr, capreq_kinds[c->kind < 5 ? c->kind : 0],
+               c->a, c->b, g ? "granted as something else" : "did not grant");
+        return false;
+    }
+    return true;
+}
+
 /* ---- the layout ------------------------------------------------------------------- */
 typedef struct {
     uint64_t vrt, ids, funcs, tables, elems_store, datas, data_bytes, segs, refs, start, stack;
@@ -363,7 +406,8 @@ void vd_load(const vd_job_t *job, vd_reply_t *out, uint32_t *out_proc)
     }
     uint8_t *ids = dx_arena_alloc(&ar, m.nfunc_imports + 1);
     int32_t main_fn;
-    if (!ids || !bind_imports(&m, ids, out) || (main_fn = export_start(&m, out)) < 0) {
+    if (!ids || !bind_imports(&m, ids, out) || (main_fn = export_start(&m, out)) < 0 ||
+        (job->run && !check_caps(&m, job, out))) {
         if (!ids)
             out->status = -DOGMA_E_NO_MEMORY;
         return;
@@ -404,8 +448,9 @@ void vd_load(const vd_job_t *job, vd_reply_t *out, uint32_t *out_proc)
     if (!job->run) {
         out->time_us = (uint32_t)((now_ns() - t0) / 1000);
         vd_snprintf(out->text, sizeof out->text, "valid: %u functions, %u imports, %u bytes of "
-                    "code, %u memory accesses checked at run time", out->functions,
-                    m.nfunc_imports, out->code_bytes, out->accesses);
+                    "code, %u memory accesses checked at run time; asks for %u capabilities",
+                    out->functions, m.nfunc_imports, out->code_bytes, out->accesses,
+                    m.abi.ncaps);
         return;
     }
 

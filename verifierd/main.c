@@ -223,6 +223,9 @@ static void serve(client_t *c)
         keep_handles = true;
         break;
     }
+    case VD_OP_DROP:
+        drop_pending(c);
+        break;
     case VD_OP_CONNECT:
         if (nh != 1 || nclients == MAX_CLIENTS) {
             rep.status = nclients == MAX_CLIENTS ? -DOGMA_E_FULL : -DOGMA_E_BAD_ARG;

@@ -20,6 +20,7 @@ enum {
     VD_OP_VERIFY = 2,  /* handles: [module region or view] */
     VD_OP_GRANT = 3,   /* handles: 1-4 grants for the next LOAD */
     VD_OP_CONNECT = 4, /* handles: [a new client endpoint] */
+    VD_OP_DROP = 5,    /* let go of the grants GRANT sent for a LOAD that will not come */
 };
 
 #define VD_MAX_GRANTS 12  /* module grants per load (two more are the runtime's) */
