@@ -251,9 +251,15 @@ static void report_end(const char *name, uint32_t proc)
             (unsigned long long)pi.fault_rip, (unsigned long long)pi.fault_addr);
 }
 
+static bool timing; /* `time run ...`: report when things happened */
+
+static uint64_t ms_since(uint64_t t0) { return ((uint64_t)dogma_clock() - t0) / 1000000; }
+static uint64_t us_since(uint64_t t0) { return ((uint64_t)dogma_clock() - t0) / 1000; }
+
 /* Sends a LOAD or VERIFY for words[0] with the rest as arguments. */
 static void cmd_run(char **words, unsigned n, bool run)
 {
+    uint64_t t0 = (uint64_t)dogma_clock(), loaded_us = 0, first_us = 0;
     unsigned nenv = 0;
     while (nenv < n && strchr(words[nenv], '=')) /* K=V NAME ARGS..., as sh */
         nenv++;
@@ -320,6 +326,7 @@ static void cmd_run(char **words, unsigned n, bool run)
             r.module_bytes, (unsigned long long)r.hash, r.time_us);
         return;
     }
+    loaded_us = us_since(t0);
     /* Its output to the console until it ends; Ctrl-C tears it down. */
     bool ended = false, eof = false;
     while (!eof) {
@@ -334,6 +341,8 @@ static void cmd_run(char **words, unsigned n, bool run)
                0) {
             for (uint32_t i = 0; i < k; i++)
                 dogma_cap_dispose(hh[i]);
+            if (!first_us)
+                first_us = us_since(t0);
             out(buf, (size_t)rd);
             dogma_channel_send(mine, NULL, 0, NULL, 0);
         }
@@ -353,6 +362,11 @@ static void cmd_run(char **words, unsigned n, bool run)
     dogma_cap_dispose(mine);
     report_end(name, proc);
     dogma_cap_dispose(proc);
+    if (timing)
+        say("[time: loaded (checked, translated, started) after %llu us (verifierd: %u us), "
+            "first output after %llu us, ended after %llu ms]\n",
+            (unsigned long long)loaded_us, r.time_us, (unsigned long long)first_us,
+            (unsigned long long)ms_since(t0));
 }
 
 /* ---- the command line ----------------------------------------------------------------------- */
@@ -366,6 +380,7 @@ static void help(void)
         "  services             the services driverd supervises\n"
         "  run [K=V]... NAME [ARGS]...\n"
         "                       load bin/NAME.wasm through verifierd and wait for it\n"
+        "  time run ...         the same, then when it was loaded, first wrote, ended\n"
         "  verify NAME          verifierd's verdict on a module, without running it\n"
         "  kill PID             tear a process down\n"
         "  log [N]              the last N lines of the system log (default 20)\n"
@@ -383,6 +398,12 @@ static void command(char *line)
     if (n == 0)
         return;
     const char *c = words[0];
+    timing = false;
+    if (strcmp(c, "time") == 0 && n > 2 && strcmp(words[1], "run") == 0) {
+        timing = true;
+        cmd_run(words + 2, n - 2, true);
+        return;
+    }
     if (strcmp(c, "help") == 0)
         help();
     else if (strcmp(c, "ps") == 0)
