@@ -260,9 +260,11 @@ static uint64_t const_value(const inst_t *in, const dx_insn_t *k, uint32_t globa
     case DX_OP_I64_CONST: return (uint64_t)k->u.i64;
     case DX_OP_F32_CONST: return k->u.f32;
     case DX_OP_F64_CONST: return k->u.f64;
-    case DX_OP_REF_FUNC: return funcref(in, k->u.index);
+    case DX_OP_REF_FUNC: /* the module is verifierd's own copy: checked at decode */
+        return k->u.index < in->m->nfuncs ? funcref(in, k->u.index) : 0;
     case DX_OP_GLOBAL_GET:
-        return *(uint64_t *)(void *)(in->data + globals + 8 * k->u.index);
+        return k->u.index < in->m->nglobals
+                   ? *(uint64_t *)(void *)(in->data + globals + 8 * k->u.index) : 0;
     default: return 0; /* ref.null */
     }
 }
@@ -391,15 +393,29 @@ void vd_load(const vd_job_t *job, vd_reply_t *out, uint32_t *out_proc)
     uint64_t t0 = now_ns();
     memset(out, 0, sizeof *out);
     *out_proc = 0;
-    out->hash = fnv1a(job->bytes, job->size);
     out->module_bytes = (uint32_t)job->size;
+    if (job->size > VD_MODULE_MAX) {
+        reject(out, "the module is %zu bytes; the loader takes at most %u", job->size,
+               VD_MODULE_MAX);
+        return;
+    }
+    /* Everything from here reads verifierd's own copy: the client may
+     * still write the region the module came in (a shared read-write
+     * one, say), and what was checked must be what is used. */
     heap_used = 0;
+    uint8_t *bytes = heap_alloc(NULL, job->size ? job->size : 1);
+    if (!bytes) {
+        out->status = -DOGMA_E_NO_MEMORY;
+        return;
+    }
+    memcpy(bytes, job->bytes, job->size);
+    out->hash = fnv1a(bytes, job->size);
     dx_arena_t ar;
     dx_arena_init(&ar, (dx_allocator_t){heap_alloc, heap_free, NULL});
     dx_arena_seed(&ar, out->hash, t0);
     dx_module_t m;
     dx_error_t err;
-    if (!dx_module_decode(job->bytes, job->size, &ar, &m, &err)) {
+    if (!dx_module_decode(bytes, job->size, &ar, &m, &err)) {
         dx_err_render(&err, job->name, out->text, sizeof out->text);
         out->status = VD_REJECTED;
         return;

@@ -29,6 +29,7 @@ static uint32_t initrd_view;
 typedef struct {
     uint32_t ep;
     uint32_t pid;                        /* whom it speaks for */
+    bool driverd;                        /* process 1's own: may CONNECT others */
     vd_grant_t pending[VD_MAX_GRANTS];   /* GRANT requests for the next LOAD */
     uint32_t npending;
 } client_t;
@@ -87,7 +88,7 @@ static void start_driverd(void)
     vsys_t r = VS0(DOGMA_SYS_channel_create);
     if (r.r < 0)
         die("make driverd's channel", r.r);
-    clients[nclients++] = (client_t){.ep = (uint32_t)r.r, .pid = 1};
+    clients[nclients++] = (client_t){.ep = (uint32_t)r.r, .pid = 1, .driverd = true};
     vsys_t v = VS2(DOGMA_SYS_cap_dup, initrd_view, DOGMA_R_READ | DOGMA_R_DUP | DOGMA_R_TRANSFER);
     if (v.r < 0)
         die("share the initrd", v.r);
@@ -140,16 +141,23 @@ static void drop_pending(client_t *c)
     c->npending = 0;
 }
 
+/* LOAD and VERIFY. The grants of a LOAD (handles 1..) join the pending
+ * ones (taken[i] set: no longer the caller's to dispose); a LOAD consumes
+ * every pending grant, moved into the new process or let go. VERIFY
+ * leaves the pending grants alone. */
 static void serve_load(client_t *c, const vd_request_t *q, size_t len, const uint32_t *hs,
-                       uint32_t nh, vd_reply_t *r, uint32_t *proc)
+                       uint32_t nh, bool *taken, vd_reply_t *r, uint32_t *proc)
 {
+    bool run = q->op == VD_OP_LOAD;
     size_t slen, rlen;
-    uint32_t nstr = q->nargs + q->nenv;
-    if (nh == 0 || q->nargs > 64 || q->nenv > 64 || q->nroles != nh - 1 ||
-        !strings_ok(q, len, nstr + q->nroles, &rlen) || !strings_ok(q, len, nstr, &slen) ||
-        c->npending + nh - 1 > VD_MAX_GRANTS) {
+    uint32_t nstr = q->nargs + q->nenv, extra = run ? nh - 1 : 0;
+    if (nh == 0 || q->nargs > 64 || q->nenv > 64 || (run && q->nroles != nh - 1) ||
+        !strings_ok(q, len, nstr + (run ? q->nroles : 0), &rlen) ||
+        !strings_ok(q, len, nstr, &slen) || c->npending + extra > VD_MAX_GRANTS) {
         r->status = -DOGMA_E_BAD_ARG;
         vd_snprintf(r->text, sizeof r->text, "malformed request");
+        if (run)
+            drop_pending(c);
         return;
     }
     dogma_region_info_t ri;
@@ -157,53 +165,81 @@ static void serve_load(client_t *c, const vd_request_t *q, size_t len, const uin
     if (v.r < 0 || q->offset > ri.size || q->size > ri.size - q->offset) {
         r->status = v.r < 0 ? (int32_t)v.r : -DOGMA_E_BAD_ARG;
         vd_snprintf(r->text, sizeof r->text, "the module is not inside the region it came in");
+        if (run)
+            drop_pending(c);
         return;
     }
     /* Roles follow the strings; grants: the pending ones, then these. */
     const char *role = q->data + slen;
-    for (uint32_t i = 1; i < nh; i++) {
+    for (uint32_t i = 1; run && i < nh; i++) {
         c->pending[c->npending].handle = hs[i];
         strlcpy(c->pending[c->npending].role, role, sizeof c->pending[0].role);
         c->npending++;
+        taken[i] = true;
         role += strlen(role) + 1;
     }
     char name[VD_NAME];
-    strlcpy(name, q->name, sizeof name);
+    memcpy(name, q->name, VD_NAME - 1); /* the client's field: maybe unterminated */
+    name[VD_NAME - 1] = 0;
     vd_job_t job = {
         .bytes = (const uint8_t *)(uintptr_t)ri.base + q->offset, .size = q->size,
         .name = name[0] ? name : "module", .strings = q->data, .strings_len = slen,
-        .nargs = q->nargs, .nenv = q->nenv, .grants = c->pending, .ngrants = c->npending,
-        .run = q->op == VD_OP_LOAD,
+        .nargs = q->nargs, .nenv = q->nenv, .grants = c->pending,
+        .ngrants = run ? c->npending : 0, .run = run,
     };
     vd_load(&job, r, proc);
     log_job(&job, c->pid, r);
     if (*proc)
         c->npending = 0; /* moved into the new process */
-    else
+    else if (run)
         drop_pending(c);
 }
 
-static void serve(client_t *c)
+/* A new client, from driverd only: a channel end verifierd can read and
+ * write (anything else would make every later wait fail). */
+static int32_t connect_client(const client_t *c, const vd_request_t *q, const uint32_t *hs,
+                              uint32_t nh, bool *taken)
 {
+    dogma_cap_info_t ci;
+    if (!c->driverd)
+        return -DOGMA_E_RIGHTS;
+    if (nh != 1 || VS2(DOGMA_SYS_cap_info, hs[0], &ci).r < 0 || ci.kind != DOGMA_CAP_CHANNEL ||
+        (ci.rights & (DOGMA_R_READ | DOGMA_R_WRITE)) != (DOGMA_R_READ | DOGMA_R_WRITE))
+        return -DOGMA_E_BAD_ARG;
+    if (nclients == MAX_CLIENTS)
+        return -DOGMA_E_FULL;
+    clients[nclients++] = (client_t){.ep = hs[0], .pid = q->pid};
+    taken[0] = true;
+    vd_log("new client for pid %u", q->pid);
+    return 0;
+}
+
+/* One request from c. false: c broke the protocol (or its channel failed)
+ * and is to be dropped; a client that cannot be read or that sends what
+ * no client would must not keep verifierd busy. */
+static bool serve(client_t *c)
+{
+    static uint8_t buf[DOGMA_MSG_MAX_BYTES];
     static vd_request_t q; /* zeroed tail: strings are always terminated */
     uint32_t hs[DOGMA_MSG_MAX_HANDLES], nh = 0;
-    memset(&q, 0, sizeof q);
-    vsys_t r = VS5(DOGMA_SYS_channel_recv, c->ep, &q, sizeof q, hs, DOGMA_MSG_MAX_HANDLES);
+    bool taken[DOGMA_MSG_MAX_HANDLES] = {false};
+    vsys_t r = VS5(DOGMA_SYS_channel_recv, c->ep, buf, sizeof buf, hs, DOGMA_MSG_MAX_HANDLES);
+    if (r.r == -DOGMA_E_EMPTY)
+        return true;
     if (r.r < 0)
-        return;
+        return false;
     nh = (uint32_t)r.r1;
     size_t len = (size_t)r.r;
+    bool ok = len >= offsetof(vd_request_t, data) && len <= sizeof q;
+    memset(&q, 0, sizeof q);
+    memcpy(&q, buf, ok ? len : 0);
     vd_reply_t rep;
     memset(&rep, 0, sizeof rep);
     uint32_t proc = 0;
-    bool keep_handles = false;
-    switch (len >= offsetof(vd_request_t, data) ? q.op : 0) {
+    switch (ok ? q.op : 0) {
     case VD_OP_LOAD:
     case VD_OP_VERIFY:
-        serve_load(c, &q, len, hs, nh, &rep, &proc);
-        keep_handles = nh > 1 && q.op == VD_OP_LOAD; /* grants: moved or pending */
-        if (nh && !keep_handles)
-            ;
+        serve_load(c, &q, len, hs, nh, taken, &rep, &proc);
         break;
     case VD_OP_GRANT: {
         size_t rlen;
@@ -218,36 +254,30 @@ static void serve(client_t *c)
             c->pending[c->npending].handle = hs[i];
             strlcpy(c->pending[c->npending].role, role, sizeof c->pending[0].role);
             c->npending++;
+            taken[i] = true;
             role += strlen(role) + 1;
         }
-        keep_handles = true;
         break;
     }
-    case VD_OP_DROP:
-        drop_pending(c);
-        break;
+    case VD_OP_DROP: drop_pending(c); break;
     case VD_OP_CONNECT:
-        if (nh != 1 || nclients == MAX_CLIENTS) {
-            rep.status = nclients == MAX_CLIENTS ? -DOGMA_E_FULL : -DOGMA_E_BAD_ARG;
-            vd_snprintf(rep.text, sizeof rep.text, "cannot take another client");
-            break;
-        }
-        clients[nclients++] = (client_t){.ep = hs[0], .pid = q.pid};
-        vd_log("new client for pid %u", q.pid);
-        keep_handles = true;
+        if ((rep.status = connect_client(c, &q, hs, nh, taken)) < 0)
+            vd_snprintf(rep.text, sizeof rep.text, "cannot take that client: %s",
+                        c->driverd ? "not a channel end, or no room" : "only driverd connects");
         break;
     default:
-        rep.status = -DOGMA_E_BAD_ARG;
-        vd_snprintf(rep.text, sizeof rep.text, "unknown request");
+        ok = false;
     }
-    /* The module's region (handle 0 of LOAD and VERIFY) and anything
-     * unused go back to the kernel. */
-    for (uint32_t i = 0; i < nh; i++) {
-        bool is_module = (q.op == VD_OP_LOAD || q.op == VD_OP_VERIFY) && i == 0;
-        if (!keep_handles || is_module)
-            VS1(DOGMA_SYS_cap_dispose, hs[i]);
+    for (uint32_t i = 0; i < nh; i++)
+        if (!taken[i])
+            VS1(DOGMA_SYS_cap_dispose, hs[i]); /* the module's region, anything unused */
+    if (!ok) {
+        vd_log("pid %u sent a malformed request (%zu bytes, op %u): dropping it as a client",
+               c->pid, len, q.op);
+        return false;
     }
     reply(c, &rep, proc);
+    return true;
 }
 
 static void drop_client(unsigned i)
@@ -284,14 +314,22 @@ void _start(uint64_t block)
                                            0, 0};
         r = VS3(DOGMA_SYS_wait, items, nclients, UINT64_MAX);
         if (r.r < 0) {
-            vd_log("wait failed (error %ld)", -r.r);
+            /* Some item is bad (it should not be): find it, drop it. */
+            for (unsigned i = nclients; i-- > 0;) {
+                dogma_wait_item_t one = {clients[i].ep, DOGMA_SIG_READABLE, 0, 0};
+                vsys_t w = VS3(DOGMA_SYS_wait, &one, 1, 0);
+                if (w.r < 0 && w.r != -DOGMA_E_TIMED_OUT)
+                    drop_client(i);
+            }
             continue;
         }
         for (unsigned i = nclients; i-- > 0;) {
-            if (items[i].got & DOGMA_SIG_READABLE)
-                serve(&clients[i]);
-            else if (items[i].got & DOGMA_SIG_PEER_GONE)
+            if (items[i].got & DOGMA_SIG_READABLE) {
+                if (!serve(&clients[i]))
+                    drop_client(i);
+            } else if (items[i].got & DOGMA_SIG_PEER_GONE) {
                 drop_client(i);
+            }
         }
     }
 }

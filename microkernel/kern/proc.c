@@ -117,8 +117,6 @@ proc_t *proc_create_pid(unsigned kind, const char *name, uint64_t parent_pid,
     if (!p)
         return NULL;
     p->pid = one ? 1 : next_pid++;
-    if (one)
-        one_reserved = false;
     p->parent_pid = parent_pid;
     p->kind = kind;
     p->state = PROC_BLOCKED; /* until proc_start */
@@ -135,6 +133,8 @@ proc_t *proc_create_pid(unsigned kind, const char *name, uint64_t parent_pid,
     KASSERT(IS_ALIGNED((uintptr_t)p->fpu, ARCH_FPU_ALIGN));
     p->all_next = proc_list;
     proc_list = p;
+    if (one)
+        one_reserved = false; /* only now: a failure above leaves pid 1 free */
     if (p->pid == 1)
         proc_one = p;
     proc_live++;

@@ -242,7 +242,11 @@ int64_t sys_proc_resume(sys_call_t *c)
 int64_t sys_proc_priority(sys_call_t *c)
 {
     int64_t r;
-    if ((r = sys_range(c, 1, 0, PROC_NPRIO - 1)) < 0)
+    /* Nobody but process 1 raises a process above its own priority:
+     * priority 0 would let anyone who started a process starve everything
+     * below it, verifierd's loads included. */
+    unsigned lowest = c->p == proc_one ? 0 : c->p->prio;
+    if ((r = sys_range(c, 1, lowest, PROC_NPRIO - 1)) < 0)
         return r;
     proc_t *p = sys_live_process(c, &r);
     if (!p)

@@ -73,6 +73,8 @@ int64_t sys_proc_open(sys_call_t *c)
     proc_t *p = find_pid(c->a[0]);
     if (!p)
         return sys_fail(c, DOGMA_E_GONE, 0, 1, UINT64_MAX);
+    if (p->parent_pid == 0 && p != c->p) /* verifierd: the kernel's, not process 1's */
+        return sys_fail(c, DOGMA_E_RIGHTS, 0, 1, UINT64_MAX);
     kobj_retain(&p->obj);
     uint32_t h = cap_insert(c->p, &p->obj,
                             DOGMA_R_WAKE | DOGMA_R_SUSPEND | DOGMA_R_TEARDOWN | DOGMA_R_MONITOR |
@@ -157,10 +159,13 @@ int64_t sys_dev_create(sys_call_t *c)
             return r;
         if (count & (PAGE_SIZE - 1))
             return sys_fail(c, DOGMA_E_BAD_ARG, 2, PAGE_SIZE, (1ull << 52) - first);
-        if (!system_phys_allowed(first, count))
+        bool boot_module;
+        if (!system_phys_allowed(first, count, &boot_module))
             return sys_fail(c, DOGMA_E_BAD_ARG, 1, 0, 1ull << 52);
         o = cap_new_phys(first, count);
-        rights |= DOGMA_R_READ | DOGMA_R_WRITE;
+        /* A boot module's frames are behind read-only views (the initrd):
+         * never a writable way to them. */
+        rights |= DOGMA_R_READ | (boot_module ? 0 : DOGMA_R_WRITE);
         break;
     default:
         return sys_fail(c, DOGMA_E_BAD_ARG, 0, DOGMA_CAP_IRQ, DOGMA_CAP_PHYS);

@@ -49,7 +49,9 @@ bool system_ports_kept(uint16_t first, uint32_t count)
         {0x20, 2},  /* the master 8259 */
         {0xa0, 2},  /* the slave 8259 */
         {0x40, 4},  /* the PIT */
+        {0x22, 2},  /* the IMCR (interrupt mode) */
         {0xf4, 1},  /* isa-debug-exit */
+        {0x4d0, 2}, /* the ELCR (edge/level of the ISA lines) */
         {0xcf9, 1}, /* the reset register */
     };
     uint32_t end = (uint32_t)first + count;
@@ -59,13 +61,21 @@ bool system_ports_kept(uint16_t first, uint32_t count)
     return false;
 }
 
-bool system_phys_allowed(uint64_t base, uint64_t size)
+/* The chipset's interrupt and timer registers (IOAPIC at 0xfec00000, HPET
+ * at 0xfed00000, the local APIC at 0xfee00000): the kernel's. */
+#define KEPT_MMIO_BASE 0xfec00000ull
+#define KEPT_MMIO_END 0xff000000ull
+
+bool system_phys_allowed(uint64_t base, uint64_t size, bool *out_boot_module)
 {
     uint64_t end = base + size;
+    *out_boot_module = false;
     if (boot_info)
         for (size_t i = 0; i < boot_info->n_modules; i++)
             if (base >= boot_info->modules[i].start && end <= boot_info->modules[i].end)
-                return true; /* a boot module: the initrd, for instance */
+                return *out_boot_module = true; /* a boot module: the initrd, say */
+    if (base < KEPT_MMIO_END && KEPT_MMIO_BASE < end)
+        return false;
     for (size_t i = 0; i < kpmm.n_usable; i++)
         if (base < kpmm.usable[i].end && kpmm.usable[i].base < end)
             return false; /* RAM the kernel allocates from */

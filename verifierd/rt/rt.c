@@ -145,11 +145,11 @@ static bool have_rdrand(void)
     return c & (1u << 30);
 }
 
-static uint64_t rand64(uint64_t *mix)
+static uint64_t rand64(bool hw, uint64_t *mix)
 {
     uint64_t v;
     unsigned char ok = 0;
-    for (int tries = 0; tries < 10 && !ok; tries++)
+    for (int tries = 0; hw && tries < 10 && !ok; tries++)
         __asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
     if (ok)
         return v;
@@ -228,7 +228,7 @@ static int64_t import(call_t *c)
             return -DOGMA_E_BAD_ADDRESS;
         bool hw = have_rdrand();
         for (uint64_t i = 0; i < n; i += 8) {
-            uint64_t v = hw ? rand64(&mix) : (mix = rand64(&mix));
+            uint64_t v = hw ? rand64(true, &mix) : (mix = rand64(false, &mix));
             copy((void *)(uintptr_t)(p + i), &v, n - i < 8 ? n - i : 8);
         }
         return 0;
@@ -326,6 +326,12 @@ static int64_t import(call_t *c)
         uint64_t n = (uint32_t)a[1] <= 16 ? (uint32_t)a[1] : 0;
         if (!(p = at(c, 0, 16 * n)))
             return -DOGMA_E_BAD_ADDRESS;
+        for (uint64_t i = 0; i < n; i++) {
+            uint32_t h;
+            copy(&h, (const void *)(uintptr_t)(p + 16 * i), 4);
+            if (kept(c, h))
+                return refuse(c, DOGMA_E_BAD_HANDLE, 0, 0, 0, h);
+        }
         return S3(DOGMA_SYS_wait, p, (uint32_t)a[1], a[2]).r;
     }
     case DOGMA_IMP_region_create: return S2(DOGMA_SYS_region_create, a[0], 0).r;

@@ -24,6 +24,7 @@ enum {
 };
 
 #define VD_MAX_GRANTS 12  /* module grants per load (two more are the runtime's) */
+#define VD_MODULE_MAX (64u << 20) /* bytes in a module verifierd takes */
 #define VD_NAME 32
 #define VD_DATA 168
 

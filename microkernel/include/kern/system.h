@@ -27,6 +27,6 @@ void system_note_one_started(void);
  * boot modules). */
 bool system_irq_kept(unsigned line);
 bool system_ports_kept(uint16_t first, uint32_t count);
-bool system_phys_allowed(uint64_t base, uint64_t size);
+bool system_phys_allowed(uint64_t base, uint64_t size, bool *out_boot_module);
 
 #endif
