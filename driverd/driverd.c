@@ -238,6 +238,19 @@ static uint32_t load(service_t *s)
         else
             hs[n] = h, roles[n++] = s->grants[i].role;
     }
+    /* Its channel to verifierd is connected before it can send on it: an
+     * end with messages queued could not travel (the cycle rule). */
+    for (unsigned k = 1; k < n && !why; k++) {
+        if (!mine[k] || strcmp(s->grants[k - 1].spec, "verifierd") != 0)
+            continue;
+        vd_request_t c = {.op = VD_OP_CONNECT};
+        snprintf(c.name, sizeof c.name, "%s", s->name);
+        if (vd_send(&c, sizeof c, &mine[k], 1) < 0 ||
+            svc_recv(verifierd, &r, sizeof r, NULL, 0, NULL) < 0 || r.status)
+            why = "verifierd would not take its channel";
+        else
+            mine[k] = 0; /* verifierd's now */
+    }
     /* The grants, four per GRANT message, then LOAD with the module. */
     for (unsigned at = 0; at < n && !why; at += 4) {
         vd_request_t q = {.op = VD_OP_GRANT};
@@ -265,6 +278,11 @@ static uint32_t load(service_t *s)
         size_t pos = (size_t)snprintf(q.data, sizeof q.data, "%s", s->name) + 1;
         for (unsigned i = 0; i < s->nargs && pos < sizeof q.data; i++)
             pos += (size_t)snprintf(q.data + pos, sizeof q.data - pos, "%s", s->args[i]) + 1;
+        if (pos < sizeof q.data) { /* how many instances came before this one */
+            pos += (size_t)snprintf(q.data + pos, sizeof q.data - pos, "DOGMA_RESTARTS=%u",
+                                    s->st.restarts) + 1;
+            q.nenv = 1;
+        }
         uint32_t src = (uint32_t)dogma_cap_dup(initrd, DOGMA_R_READ | DOGMA_R_TRANSFER);
         if (vd_send(&q, sizeof q, &src, 1) < 0 ||
             svc_recv(verifierd, &r, sizeof r, &proc, 1, &nh) < 0)
@@ -297,12 +315,7 @@ static uint32_t load(service_t *s)
         if (!mine[k])
             continue;
         const char *spec = s->grants[k - 1].spec;
-        if (strcmp(spec, "verifierd") == 0) {
-            vd_request_t c = {.op = VD_OP_CONNECT, .pid = s->st.pid};
-            if (vd_send(&c, sizeof c, &mine[k], 1) < 0 ||
-                svc_recv(verifierd, &r, sizeof r, NULL, 0, NULL) < 0)
-                svc_log(LG_ERR, "%s: cannot connect it to verifierd", s->name);
-        } else if (strcmp(spec, "driverd") == 0) {
+        if (strcmp(spec, "driverd") == 0) {
             s->sv = mine[k];
         } else {
             admin_mine = mine[k];

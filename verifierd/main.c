@@ -28,7 +28,7 @@ static uint32_t initrd_view;
 
 typedef struct {
     uint32_t ep;
-    uint32_t pid;                        /* whom it speaks for */
+    char who[VD_NAME];                   /* whom it speaks for, for the log */
     bool driverd;                        /* process 1's own: may CONNECT others */
     vd_grant_t pending[VD_MAX_GRANTS];   /* GRANT requests for the next LOAD */
     uint32_t npending;
@@ -69,9 +69,9 @@ static const char *verdict(const vd_reply_t *r)
     return r->status == 0 ? "accepted" : r->status == VD_REJECTED ? "rejected" : "failed";
 }
 
-static void log_job(const vd_job_t *job, uint32_t from, const vd_reply_t *r)
+static void log_job(const vd_job_t *job, const char *from, const vd_reply_t *r)
 {
-    vd_log("%s %s for pid %u: %u bytes, hash %016lx: %s in %u us: %s",
+    vd_log("%s %s for %s: %u bytes, hash %016lx: %s in %u us: %s",
            job->run ? "load" : "verify", job->name, from, r->module_bytes, r->hash, verdict(r),
            r->time_us, r->text);
 }
@@ -88,7 +88,7 @@ static void start_driverd(void)
     vsys_t r = VS0(DOGMA_SYS_channel_create);
     if (r.r < 0)
         die("make driverd's channel", r.r);
-    clients[nclients++] = (client_t){.ep = (uint32_t)r.r, .pid = 1, .driverd = true};
+    clients[nclients++] = (client_t){.ep = (uint32_t)r.r, .who = "driverd", .driverd = true};
     vsys_t v = VS2(DOGMA_SYS_cap_dup, initrd_view, DOGMA_R_READ | DOGMA_R_DUP | DOGMA_R_TRANSFER);
     if (v.r < 0)
         die("share the initrd", v.r);
@@ -102,7 +102,7 @@ static void start_driverd(void)
     vd_reply_t rep;
     uint32_t proc;
     vd_load(&job, &rep, &proc);
-    log_job(&job, 0, &rep);
+    log_job(&job, "the kernel's start", &rep);
     if (rep.status != 0)
         die("start process 1", rep.status < 0 ? rep.status : 0);
     VS1(DOGMA_SYS_cap_dispose, proc); /* the kernel resets the machine if it dies */
@@ -128,7 +128,7 @@ static void reply(client_t *c, const vd_reply_t *r, uint32_t proc)
 {
     vsys_t s = VS5(DOGMA_SYS_channel_send, c->ep, r, sizeof *r, &proc, proc ? 1 : 0);
     if (s.r < 0) {
-        vd_log("cannot reply to pid %u (error %ld)", c->pid, -s.r);
+        vd_log("cannot reply to %s (error %ld)", c->who, -s.r);
         if (proc)
             VS1(DOGMA_SYS_cap_dispose, proc);
     }
@@ -188,7 +188,7 @@ static void serve_load(client_t *c, const vd_request_t *q, size_t len, const uin
         .ngrants = run ? c->npending : 0, .run = run,
     };
     vd_load(&job, r, proc);
-    log_job(&job, c->pid, r);
+    log_job(&job, c->who, r);
     if (*proc)
         c->npending = 0; /* moved into the new process */
     else if (run)
@@ -208,9 +208,12 @@ static int32_t connect_client(const client_t *c, const vd_request_t *q, const ui
         return -DOGMA_E_BAD_ARG;
     if (nclients == MAX_CLIENTS)
         return -DOGMA_E_FULL;
-    clients[nclients++] = (client_t){.ep = hs[0], .pid = q->pid};
+    client_t *n = &clients[nclients++];
+    *n = (client_t){.ep = hs[0]};
+    memcpy(n->who, q->name, VD_NAME - 1); /* the client's field: maybe unterminated */
+    n->who[VD_NAME - 1] = 0;
     taken[0] = true;
-    vd_log("new client for pid %u", q->pid);
+    vd_log("new client: %s", n->who);
     return 0;
 }
 
@@ -272,8 +275,8 @@ static bool serve(client_t *c)
         if (!taken[i])
             VS1(DOGMA_SYS_cap_dispose, hs[i]); /* the module's region, anything unused */
     if (!ok) {
-        vd_log("pid %u sent a malformed request (%zu bytes, op %u): dropping it as a client",
-               c->pid, len, q.op);
+        vd_log("%s sent a malformed request (%zu bytes, op %u): dropping it as a client",
+               c->who, len, q.op);
         return false;
     }
     reply(c, &rep, proc);
@@ -282,7 +285,7 @@ static bool serve(client_t *c)
 
 static void drop_client(unsigned i)
 {
-    vd_log("client for pid %u gone", clients[i].pid);
+    vd_log("client %s gone", clients[i].who);
     drop_pending(&clients[i]);
     VS1(DOGMA_SYS_cap_dispose, clients[i].ep);
     clients[i] = clients[--nclients];

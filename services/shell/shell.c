@@ -420,9 +420,14 @@ static void command(char *line)
         cmd_run(words + 1, n - 1, false);
     else if (strcmp(c, "kill") == 0 && n == 2) {
         sv_reply_t r;
-        if (sv_call(SV_KILL, (uint32_t)strtoul(words[1], NULL, 10), &r, true))
-            say(r.status < 0 ? "kill: %s\n" : "killed %s\n",
-                r.status < 0 ? dogma_strerror(-r.status) : words[1]);
+        if (sv_call(SV_KILL, (uint32_t)strtoul(words[1], NULL, 10), &r, true)) {
+            if (r.status == -DOGMA_E_GONE)
+                say("kill: no live process has pid %s\n", words[1]);
+            else if (r.status < 0)
+                say("kill %s: %s\n", words[1], dogma_strerror(-r.status));
+            else
+                say("killed %s\n", words[1]);
+        }
     } else if (strcmp(c, "log") == 0)
         cmd_log(n > 1 ? (unsigned)strtoul(words[1], NULL, 10) : 20);
     else if (strcmp(c, "uptime") == 0)
@@ -450,8 +455,13 @@ int main(void)
     connect_console();
     dogma_sys_info_t si;
     dogma_sys_info(&si);
-    say("\nDogma shell. Booted in %llu ms. Type help for the commands.\n",
-        (unsigned long long)(si.uptime_ns / 1000000));
+    const char *restarts = getenv("DOGMA_RESTARTS"); /* driverd's count */
+    if (restarts && strcmp(restarts, "0") != 0)
+        say("\nDogma shell, started again (%s restarts) at %llu ms. Type help for the "
+            "commands.\n", restarts, (unsigned long long)(si.uptime_ns / 1000000));
+    else
+        say("\nDogma shell. Booted in %llu ms. Type help for the commands.\n",
+            (unsigned long long)(si.uptime_ns / 1000000));
     for (;;) {
         say("dogma> ");
         char line[DOGMA_MSG_MAX_BYTES + 1];

@@ -43,7 +43,8 @@ sys_boot() {
     dogma_qemu_cmd qemu "$iso" "$firmware" "$accel" "pipe:$work/serial"
     "${qemu[@]}" </dev/null >"$work/qemu.stdout" 2>"$work/qemu.stderr" &
     SYS_QEMU=$!
-    exec {SYS_IN}>"$work/serial.in"
+    # Read-write: opening a FIFO so never blocks, even if QEMU never starts.
+    exec {SYS_IN}<>"$work/serial.in"
     cat "$work/serial.out" >>"$SYS_LOG" &
     SYS_CAT=$!
     sys_mark_at=0
@@ -59,6 +60,16 @@ sys_stop() {
     SYS_QEMU=
 }
 
+# Once QEMU has ended: wait (5 s at most) for the copy of its serial
+# output to reach the end of the FIFO.
+sys_drain() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$SYS_CAT" 2>/dev/null || return 0
+        sleep 0.1
+    done
+}
+
 sys_mark() { sys_mark_at=$(stat -c %s "$SYS_LOG"); }
 
 # The log past the mark, without carriage returns.
@@ -70,7 +81,12 @@ sys_expect() {
         if sys_since_mark | grep -qE -- "$re"; then
             return 0
         fi
-        sys_alive || sys_fail "QEMU ended while waiting for /$re/"
+        if ! sys_alive; then
+            # What QEMU printed last may still be on its way into the log.
+            sys_drain
+            sys_since_mark | grep -qE -- "$re" && return 0
+            sys_fail "QEMU ended while waiting for /$re/"
+        fi
         sleep 0.1
     done
     sys_fail "no /$re/ within $secs s"

@@ -36,8 +36,9 @@ typedef struct {
     uint32_t nargs;       /* LOAD: strings in data: args (argv[0] first), */
     uint32_t nenv;        /*   then environment entries K=V, */
     uint32_t nroles;      /*   then one role per granted handle of this message */
-    uint32_t pid;         /* CONNECT: the pid the new client speaks for (logs) */
-    char name[VD_NAME];   /* the process's name (LOAD), for logs and ps */
+    uint32_t reserved;
+    char name[VD_NAME];   /* LOAD: the process's name, for logs and ps; CONNECT:
+                             whom the new client speaks for, for the log */
     char data[VD_DATA];
 } vd_request_t;
 
