@@ -11,7 +11,7 @@
  *
  *   main.c   start-up, process 1, the request loop, logging
  *   load.c   one module: check, translate, lay out, map
- *   sys.S    the system-call stub
+ *   sys.S    the system-call stub (libabi/rt/syscall.S), the runtime image
  */
 #ifndef VERIFIERD_H
 #define VERIFIERD_H
@@ -27,16 +27,18 @@ typedef struct {
     int64_t r;
     uint64_t r1;
 } vsys_t;
-vsys_t vd_sys(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-              uint64_t a5);
-#define VS0(n) vd_sys((n), 0, 0, 0, 0, 0, 0)
-#define VS1(n, a) vd_sys((n), (uint64_t)(a), 0, 0, 0, 0, 0)
-#define VS2(n, a, b) vd_sys((n), (uint64_t)(a), (uint64_t)(b), 0, 0, 0, 0)
-#define VS3(n, a, b, c) vd_sys((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), 0, 0, 0)
+/* libabi/rt/syscall.S */
+vsys_t dogma_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                     uint64_t a4, uint64_t a5);
+#define VS0(n) dogma_syscall((n), 0, 0, 0, 0, 0, 0)
+#define VS1(n, a) dogma_syscall((n), (uint64_t)(a), 0, 0, 0, 0, 0)
+#define VS2(n, a, b) dogma_syscall((n), (uint64_t)(a), (uint64_t)(b), 0, 0, 0, 0)
+#define VS3(n, a, b, c) dogma_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), 0, 0, 0)
 #define VS4(n, a, b, c, d) \
-    vd_sys((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), 0, 0)
-#define VS5(n, a, b, c, d, e) \
-    vd_sys((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), (uint64_t)(e), 0)
+    dogma_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d), 0, 0)
+#define VS5(n, a, b, c, d, e)                                                              \
+    dogma_syscall((n), (uint64_t)(a), (uint64_t)(b), (uint64_t)(c), (uint64_t)(d),       \
+                  (uint64_t)(e), 0)
 
 /* One line in the kernel log, tagged with verifierd's pid. */
 void vd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

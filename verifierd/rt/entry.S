@@ -18,6 +18,19 @@
 #define ST_MAIN_ADAPTER 40   /* offsetof(vrt_t, main_adapter) */
 
         .intel_syntax noprefix
+
+/* All sixteen vector registers to and from [rsp, rsp + 256): a system
+ * call zeroes them (spec/abi.md section 10). */
+.macro SAVE_XMM
+        .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+        movdqu [rsp + \n * 16], xmm\n
+        .endr
+.endm
+.macro RESTORE_XMM
+        .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+        movdqu xmm\n, [rsp + \n * 16]
+        .endr
+.endm
         .section .text.hdr, "ax"
         .globl vrt_image
 vrt_image:
@@ -80,42 +93,12 @@ vrt_morestack:
         push r8
         push r9
         sub rsp, 272
-        movdqu [rsp + 0x00], xmm0
-        movdqu [rsp + 0x10], xmm1
-        movdqu [rsp + 0x20], xmm2
-        movdqu [rsp + 0x30], xmm3
-        movdqu [rsp + 0x40], xmm4
-        movdqu [rsp + 0x50], xmm5
-        movdqu [rsp + 0x60], xmm6
-        movdqu [rsp + 0x70], xmm7
-        movdqu [rsp + 0x80], xmm8
-        movdqu [rsp + 0x90], xmm9
-        movdqu [rsp + 0xa0], xmm10
-        movdqu [rsp + 0xb0], xmm11
-        movdqu [rsp + 0xc0], xmm12
-        movdqu [rsp + 0xd0], xmm13
-        movdqu [rsp + 0xe0], xmm14
-        movdqu [rsp + 0xf0], xmm15
+        SAVE_XMM
         mov rdi, r15
         mov esi, eax
         call vrt_morestack_c            /* the rsp to return with */
         mov r11, rax
-        movdqu xmm0, [rsp + 0x00]
-        movdqu xmm1, [rsp + 0x10]
-        movdqu xmm2, [rsp + 0x20]
-        movdqu xmm3, [rsp + 0x30]
-        movdqu xmm4, [rsp + 0x40]
-        movdqu xmm5, [rsp + 0x50]
-        movdqu xmm6, [rsp + 0x60]
-        movdqu xmm7, [rsp + 0x70]
-        movdqu xmm8, [rsp + 0x80]
-        movdqu xmm9, [rsp + 0x90]
-        movdqu xmm10, [rsp + 0xa0]
-        movdqu xmm11, [rsp + 0xb0]
-        movdqu xmm12, [rsp + 0xc0]
-        movdqu xmm13, [rsp + 0xd0]
-        movdqu xmm14, [rsp + 0xe0]
-        movdqu xmm15, [rsp + 0xf0]
+        RESTORE_XMM
         add rsp, 272
         pop r9
         pop r8
@@ -172,40 +155,10 @@ vrt_yield:
         push r14
         push r15
         sub rsp, 264
-        movdqu [rsp + 0x00], xmm0
-        movdqu [rsp + 0x10], xmm1
-        movdqu [rsp + 0x20], xmm2
-        movdqu [rsp + 0x30], xmm3
-        movdqu [rsp + 0x40], xmm4
-        movdqu [rsp + 0x50], xmm5
-        movdqu [rsp + 0x60], xmm6
-        movdqu [rsp + 0x70], xmm7
-        movdqu [rsp + 0x80], xmm8
-        movdqu [rsp + 0x90], xmm9
-        movdqu [rsp + 0xa0], xmm10
-        movdqu [rsp + 0xb0], xmm11
-        movdqu [rsp + 0xc0], xmm12
-        movdqu [rsp + 0xd0], xmm13
-        movdqu [rsp + 0xe0], xmm14
-        movdqu [rsp + 0xf0], xmm15
+        SAVE_XMM
         mov eax, SYS_YIELD
         syscall
-        movdqu xmm0, [rsp + 0x00]
-        movdqu xmm1, [rsp + 0x10]
-        movdqu xmm2, [rsp + 0x20]
-        movdqu xmm3, [rsp + 0x30]
-        movdqu xmm4, [rsp + 0x40]
-        movdqu xmm5, [rsp + 0x50]
-        movdqu xmm6, [rsp + 0x60]
-        movdqu xmm7, [rsp + 0x70]
-        movdqu xmm8, [rsp + 0x80]
-        movdqu xmm9, [rsp + 0x90]
-        movdqu xmm10, [rsp + 0xa0]
-        movdqu xmm11, [rsp + 0xb0]
-        movdqu xmm12, [rsp + 0xc0]
-        movdqu xmm13, [rsp + 0xd0]
-        movdqu xmm14, [rsp + 0xe0]
-        movdqu xmm15, [rsp + 0xf0]
+        RESTORE_XMM
         add rsp, 264
         pop r15
         pop r14
@@ -223,31 +176,6 @@ vrt_yield:
         pop rcx
         pop rax
         mov rsp, [r15 + VRT_PB_SAVED_RSP]
-        ret
-
-/* vsys_t vrt_sys(nr, a0, a1, a2, a3, a4, a5): rax, rdx */
-        .globl vrt_sys
-vrt_sys:
-        push rbx
-        push rbp
-        push r12
-        push r13
-        push r14
-        push r15
-        mov rax, rdi
-        mov rdi, rsi
-        mov rsi, rdx
-        mov rdx, rcx
-        mov r10, r8
-        mov r8, r9
-        mov r9, [rsp + 56]
-        syscall
-        pop r15
-        pop r14
-        pop r13
-        pop r12
-        pop rbp
-        pop rbx
         ret
 
 /* _Noreturn void vrt_trap(unsigned code): ends the process at a trap

@@ -28,8 +28,8 @@ typedef struct {
     uint64_t r1;
 } vsys_t;
 
-vsys_t vrt_sys(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-               uint64_t a5);
+vsys_t dogma_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                     uint64_t a4, uint64_t a5); /* libabi/rt/syscall.S */
 _Noreturn void vrt_trap(unsigned code);
 void vrt_unlink(void);
 void vrt_init_c(uint8_t *xb, uint64_t pb);
@@ -72,7 +72,7 @@ static void fill(uint8_t *dst, uint8_t v, uint64_t n)
 static vsys_t vrt_sys_n(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                         uint64_t a4, uint64_t a5)
 {
-    return vrt_sys(nr, a0, a1, a2, a3, a4, a5);
+    return dogma_syscall(nr, a0, a1, a2, a3, a4, a5);
 }
 #define S0(nr) SYS(nr, 0, 0, 0, 0, 0, 0)
 #define S1(nr, a) SYS(nr, (a), 0, 0, 0, 0, 0)
