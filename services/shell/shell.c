@@ -256,6 +256,33 @@ static bool timing; /* `time run ...`: report when things happened */
 static uint64_t ms_since(uint64_t t0) { return ((uint64_t)dogma_clock() - t0) / 1000000; }
 static uint64_t us_since(uint64_t t0) { return ((uint64_t)dogma_clock() - t0) / 1000; }
 
+/* Copies what a program wrote on one of its streams to the console (and
+ * stderr to the log too), acknowledging each message. true once the
+ * program's end of the stream is gone and nothing is left. */
+static bool copy_stream(uint32_t ep, const char *name, bool err, uint64_t t0,
+                        uint64_t *first_us)
+{
+    char buf[DOGMA_MSG_MAX_BYTES];
+    uint32_t hh[DOGMA_MSG_MAX_HANDLES], k = 0;
+    int64_t rd;
+    while ((rd = dogma_channel_recv(ep, buf, sizeof buf, hh, DOGMA_MSG_MAX_HANDLES, &k)) >= 0) {
+        for (uint32_t i = 0; i < k; i++)
+            dogma_cap_dispose(hh[i]);
+        if (!*first_us)
+            *first_us = us_since(t0);
+        out(buf, (size_t)rd);
+        if (err && rd > 0 && logsvc) {
+            lg_msg_t m = {.op = LG_LINE, .level = LG_WARN};
+            snprintf(m.source, sizeof m.source, "%s", name);
+            snprintf(m.text, sizeof m.text, "%.*s", (int)(rd < 215 ? rd : 215), buf);
+            m.text[strcspn(m.text, "\n")] = 0;
+            dogma_channel_send(logsvc, &m, sizeof m, NULL, 0);
+        }
+        dogma_channel_send(ep, NULL, 0, NULL, 0); /* the ack */
+    }
+    return rd == -DOGMA_E_PEER_CLOSED;
+}
+
 /* Sends a LOAD or VERIFY for words[0] with the rest as arguments. */
 static void cmd_run(char **words, unsigned n, bool run)
 {
@@ -283,16 +310,19 @@ static void cmd_run(char **words, unsigned n, bool run)
         pos += (size_t)snprintf(q.data + pos, sizeof q.data - pos, "%s", words[i]) + 1;
     q.nargs = n - nenv;
     q.nenv = nenv;
-    uint32_t hs[4], nh = 1, mine = 0;
+    uint32_t hs[4], nh = 1, mine = 0, mine_err = 0;
     hs[0] = (uint32_t)dogma_cap_dup(initrd, DOGMA_R_READ | DOGMA_R_TRANSFER);
     if (run) {
-        int64_t m = dogma_channel_create(&hs[1]);
-        if (m < 0) {
-            say("run: %s\n", dogma_strerror(-m));
+        int64_t m = dogma_channel_create(&hs[1]), e = m < 0 ? m : dogma_channel_create(&hs[2]);
+        if (m < 0 || e < 0) {
+            say("run: %s\n", dogma_strerror(-(m < 0 ? m : e)));
+            if (m >= 0)
+                dogma_cap_dispose((uint32_t)m), dogma_cap_dispose(hs[1]);
+            dogma_cap_dispose(hs[0]);
             return;
         }
         mine = (uint32_t)m;
-        hs[2] = (uint32_t)dogma_cap_dup(hs[1], DOGMA_R_WRITE | DOGMA_R_READ | DOGMA_R_TRANSFER);
+        mine_err = (uint32_t)e;
         hs[3] = (uint32_t)dogma_cap_dup(initrd, DOGMA_R_READ | DOGMA_R_DUP | DOGMA_R_TRANSFER);
         nh = 4;
         const char *roles[] = {"stdout", "stderr", "initrd"};
@@ -305,7 +335,7 @@ static void cmd_run(char **words, unsigned n, bool run)
         for (unsigned i = 0; i < nh; i++)
             dogma_cap_dispose(hs[i]);
         if (mine)
-            dogma_cap_dispose(mine);
+            dogma_cap_dispose(mine), dogma_cap_dispose(mine_err);
         return;
     }
     vd_reply_t r;
@@ -318,7 +348,7 @@ static void cmd_run(char **words, unsigned n, bool run)
     if (r.status != 0) {
         say("%s: %s: %s\n", name, r.status == VD_REJECTED ? "rejected" : "failed", r.text);
         if (mine)
-            dogma_cap_dispose(mine);
+            dogma_cap_dispose(mine), dogma_cap_dispose(mine_err);
         return;
     }
     if (!run) {
@@ -328,29 +358,18 @@ static void cmd_run(char **words, unsigned n, bool run)
     }
     loaded_us = us_since(t0);
     /* Its output to the console until it ends; Ctrl-C tears it down. */
-    bool ended = false, eof = false;
-    while (!eof) {
-        dogma_wait_item_t it[3] = {{mine, DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE, 0, 0},
+    bool ended = false, out_done = false, err_done = false;
+    while (!(out_done && err_done)) {
+        dogma_wait_item_t it[4] = {{mine, DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE, 0, 0},
+                                   {mine_err, DOGMA_SIG_READABLE | DOGMA_SIG_PEER_GONE, 0, 0},
                                    {proc, DOGMA_SIG_EXITED, 0, 0},
                                    {session, DOGMA_SIG_READABLE, 0, 0}};
-        dogma_wait(it, ended ? 1 : 3, ended ? 0 : UINT64_MAX);
-        char buf[DOGMA_MSG_MAX_BYTES];
-        uint32_t hh[DOGMA_MSG_MAX_HANDLES], k = 0;
-        int64_t rd;
-        while ((rd = dogma_channel_recv(mine, buf, sizeof buf, hh, DOGMA_MSG_MAX_HANDLES, &k)) >=
-               0) {
-            for (uint32_t i = 0; i < k; i++)
-                dogma_cap_dispose(hh[i]);
-            if (!first_us)
-                first_us = us_since(t0);
-            out(buf, (size_t)rd);
-            dogma_channel_send(mine, NULL, 0, NULL, 0);
-        }
-        if (rd == -DOGMA_E_PEER_CLOSED || ended)
-            eof = true;
-        if (it[1].got & DOGMA_SIG_EXITED)
-            ended = true;
-        if (!ended && (it[2].got & DOGMA_SIG_READABLE)) {
+        dogma_wait(it, ended ? 2 : 4, ended ? 0 : UINT64_MAX);
+        out_done = copy_stream(mine, name, false, t0, &first_us) || ended;
+        err_done = copy_stream(mine_err, name, true, t0, &first_us) || ended;
+        if (it[2].got & DOGMA_SIG_EXITED)
+            ended = true; /* one more pass takes what it wrote last */
+        if (!ended && (it[3].got & DOGMA_SIG_READABLE)) {
             take_one(false);
             for (unsigned i = 0; i < npending; i++)
                 if (pending[i][0] == 3) {
@@ -360,6 +379,7 @@ static void cmd_run(char **words, unsigned n, bool run)
         }
     }
     dogma_cap_dispose(mine);
+    dogma_cap_dispose(mine_err);
     report_end(name, proc);
     dogma_cap_dispose(proc);
     if (timing)

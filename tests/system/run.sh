@@ -72,6 +72,9 @@ check_run "cat /etc/services"
 sys_cmd "run exit3" '^\[exit3: ' 60
 sys_has "run exit3: its stdout line" '^about to exit with status 3$'
 sys_has "run exit3: its stderr line" '^exit3: a line on stderr$'
+# and its stderr line went to the system log as well, under its name
+sys_do "log 10"
+sys_has "log: exit3's stderr line" ' warn exit3: exit3: a line on stderr$'
 
 sys_cmd "verify hello" '^hello: ' 60
 sys_has "verify hello" '^hello: valid'
