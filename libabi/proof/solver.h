@@ -53,6 +53,8 @@ void dx_solver_free(dx_solver_t *s);
 
 /* Resource units spent so far, and the last error's text (or ""). */
 uint64_t dx_solver_spent(const dx_solver_t *s);
+/* Terms built so far (the size of what was asked). */
+uint64_t dx_solver_terms(const dx_solver_t *s);
 const char *dx_solver_error(const dx_solver_t *s);
 
 /* Terms. Names of variables are the caller's (a local's SSA version,
@@ -62,6 +64,8 @@ dx_term_t dx_sv_var(dx_solver_t *s, const char *name, unsigned width);
 dx_term_t dx_sv_bool(dx_solver_t *s, bool value);
 dx_term_t dx_sv_op(dx_solver_t *s, dx_sv_op_t op, dx_term_t a, dx_term_t b);
 dx_term_t dx_sv_not(dx_solver_t *s, dx_term_t a);
+/* if c then a else b (c a bool, a and b of one sort) */
+dx_term_t dx_sv_ite(dx_solver_t *s, dx_term_t c, dx_term_t a, dx_term_t b);
 dx_term_t dx_sv_zext(dx_solver_t *s, dx_term_t a, unsigned to_width);
 dx_term_t dx_sv_sext(dx_solver_t *s, dx_term_t a, unsigned to_width);
 dx_term_t dx_sv_wrap(dx_solver_t *s, dx_term_t a, unsigned to_width);

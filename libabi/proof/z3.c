@@ -34,7 +34,7 @@ typedef struct {
 struct dx_solver {
     Z3_context ctx;
     Z3_solver solver;
-    uint64_t budget, spent;
+    uint64_t budget, spent, terms;
     bool failed;
     char error[160];
     tracked_t *tracked;
@@ -59,7 +59,10 @@ static bool ok(dx_solver_t *s)
 
 static dx_term_t term(dx_solver_t *s, Z3_ast a)
 {
-    return ok(s) ? (dx_term_t)a : NULL;
+    if (!ok(s))
+        return NULL;
+    s->terms++;
+    return (dx_term_t)a;
 }
 
 dx_solver_t *dx_solver_new(uint64_t budget)
@@ -102,6 +105,7 @@ void dx_solver_free(dx_solver_t *s)
 }
 
 uint64_t dx_solver_spent(const dx_solver_t *s) { return s->spent; }
+uint64_t dx_solver_terms(const dx_solver_t *s) { return s->terms; }
 const char *dx_solver_error(const dx_solver_t *s) { return s->error; }
 
 /* ---- terms ------------------------------------------------------------------------- */
@@ -181,6 +185,13 @@ dx_term_t dx_sv_op(dx_solver_t *s, dx_sv_op_t op, dx_term_t a, dx_term_t b)
 dx_term_t dx_sv_not(dx_solver_t *s, dx_term_t a)
 {
     return usable(s, a) ? term(s, Z3_mk_not(s->ctx, (Z3_ast)a)) : NULL;
+}
+
+dx_term_t dx_sv_ite(dx_solver_t *s, dx_term_t c, dx_term_t a, dx_term_t b)
+{
+    if (!usable(s, c) || !usable(s, a) || !usable(s, b))
+        return NULL;
+    return term(s, Z3_mk_ite(s->ctx, (Z3_ast)c, (Z3_ast)a, (Z3_ast)b));
 }
 
 /* The width of a bit-vector term, or 0 (recorded as an error). */

@@ -1,0 +1,828 @@
+/*
+ * Verification conditions in passive form (vc.h).
+ *
+ * One forward pass per function keeps, for the point reached, its path
+ * condition `reach` (a boolean term: NULL when the point is unreachable)
+ * and the values of the locals, the mutable globals and the memory size as
+ * terms. Every operand-stack value is a term too. An instruction's effect
+ * is its WebAssembly meaning where bounds proofs need it (integer
+ * arithmetic, comparisons, extensions, selects, locals, globals, narrow
+ * loads' ranges, memory.size and memory.grow) and a fresh, unconstrained
+ * variable of the right width otherwise: sound, and only less precise.
+ *
+ * Control flow is WebAssembly's structured kind. Where paths meet (a
+ * block's or an if's end, from its fallthrough and its branches) a value
+ * the paths disagree on becomes a fresh variable v with one fact per path,
+ * `reach_i => v = value_i`; the meeting point's condition is the
+ * disjunction of the paths'. A loop's head is reached only through its
+ * entry here: the locals, globals and memory size the loop writes (found
+ * by a first pass over the body) become fresh there, and branches back to
+ * the head add nothing. That is the cut; loop invariants from dogma.proof
+ * will constrain the fresh values (not yet: issue 7).
+ *
+ * An access's obligation is reach => zext64(addr) + offset + width <=
+ * memsize: exact in 64 bits, where the 33-bit effective address cannot
+ * wrap. Facts are added as the pass goes; a fresh variable's facts constrain
+ * only it, so every obligation may see every fact.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vc.h"
+
+#define PAGE 65536u
+#define MAX_TRACKED_GLOBALS 64
+#define MAX_LOOP_BITS (8u << 20) /* loops x locals bits for the write sets */
+
+typedef struct {
+    dx_term_t t;
+    uint8_t ty; /* DX_T_* */
+} val_t;
+
+typedef struct {
+    dx_term_t reach; /* NULL: unreachable */
+    val_t *locals;
+    val_t *globals;  /* the tracked globals */
+    dx_term_t mem;   /* memory 0's size in bytes, i64 */
+} state_t;
+
+typedef struct {
+    dx_op_t op;        /* BLOCK, LOOP, IF, or END for the function's own */
+    uint32_t height;   /* stack height below the frame's parameters */
+    uint32_t nparams, nresults;
+    const dx_valtype_t *params, *results;
+    state_t end;       /* what reaches the end: merged */
+    val_t *end_vals;   /* and its results */
+    state_t els;       /* if: the state for the else branch */
+    val_t *els_vals;   /* if: the parameters, for the else branch */
+    bool has_else;
+    uint32_t loop;     /* LOOP: its ordinal */
+} frame_t;
+
+typedef struct {
+    const dx_module_t *m;
+    dx_arena_t *ar;
+    dx_solver_t *s;
+    dx_vc_t *out;
+    size_t cap;
+    bool oom;
+    uint32_t func, nlocals, ntracked;
+    uint32_t *gslot;       /* global index -> tracked slot, or UINT32_MAX */
+    dx_valtype_t *ltypes;  /* the locals' types, parameters first */
+    uint64_t mem_max;      /* bytes */
+    uint32_t fresh;        /* names of fresh variables */
+    state_t cur;
+    val_t *stack;
+    uint32_t height, stack_cap;
+    frame_t *frames;
+    uint32_t depth, frames_cap;
+    /* per loop (ordinal): the locals it writes (bits), whether it writes
+     * globals or may grow memory; NULL bits: every local */
+    uint8_t *bits;
+    bool *wglobals, *wmem;
+    uint32_t nloops, next_loop;
+} gen_t;
+
+static void *alloc(gen_t *g, size_t n)
+{
+    void *p = dx_arena_alloc(g->ar, n ? n : 1);
+    if (!p)
+        g->oom = true;
+    return p;
+}
+
+/* memcpy, for n == 0 with a NULL source too (the C library wants it not). */
+static void copy_n(void *dst, const void *src, size_t n)
+{
+    if (n)
+        memcpy(dst, src, n);
+}
+
+static unsigned width_of(dx_valtype_t t)
+{
+    return t == DX_T_I32 || t == DX_T_F32 ? 32 : 64;
+}
+
+static dx_term_t fresh(gen_t *g, unsigned width)
+{
+    char name[24];
+    unsigned n = g->fresh++, i = sizeof name - 1;
+    name[i] = 0;
+    do
+        name[--i] = (char)('0' + n % 10);
+    while ((n /= 10) && i > 1);
+    name[--i] = '!';
+    return dx_sv_var(g->s, name + i, width);
+}
+
+static val_t fresh_val(gen_t *g, dx_valtype_t t) { return (val_t){fresh(g, width_of(t)), t}; }
+static dx_term_t k64(gen_t *g, uint64_t v) { return dx_sv_const(g->s, v, 64); }
+static dx_term_t k32(gen_t *g, uint64_t v) { return dx_sv_const(g->s, v, 32); }
+
+/* ---- states ---------------------------------------------------------------------- */
+static bool copy_state(gen_t *g, state_t *dst, const state_t *src)
+{
+    dst->reach = src->reach;
+    dst->mem = src->mem;
+    dst->locals = alloc(g, g->nlocals * sizeof(val_t));
+    dst->globals = alloc(g, g->ntracked * sizeof(val_t));
+    if (g->oom)
+        return false;
+    copy_n(dst->locals, src->locals, g->nlocals * sizeof(val_t));
+    copy_n(dst->globals, src->globals, g->ntracked * sizeof(val_t));
+    return true;
+}
+
+/* v: its value on the accumulated paths (reach a) or on the new one
+ * (reach b); the same term, or a fresh one tied to both. */
+static dx_term_t meet(gen_t *g, dx_term_t ra, dx_term_t va, dx_term_t rb, dx_term_t vb,
+                      unsigned width)
+{
+    if (va == vb)
+        return va;
+    dx_term_t v = fresh(g, width);
+    dx_sv_assume(g->s, dx_sv_op(g->s, DX_SV_IMPLIES, ra, dx_sv_op(g->s, DX_SV_EQ, v, va)), 0);
+    dx_sv_assume(g->s, dx_sv_op(g->s, DX_SV_IMPLIES, rb, dx_sv_op(g->s, DX_SV_EQ, v, vb)), 0);
+    return v;
+}
+
+/* Merges the current state (with n values from the stack's top) into what
+ * reaches a frame's end. */
+static void merge_into(gen_t *g, frame_t *f, const val_t *vals, uint32_t n)
+{
+    const state_t *src = &g->cur;
+    if (!src->reach)
+        return;
+    if (!f->end.reach) {
+        if (!copy_state(g, &f->end, src) || !(f->end_vals = alloc(g, n * sizeof(val_t))))
+            return;
+        copy_n(f->end_vals, vals, n * sizeof(val_t));
+        return;
+    }
+    dx_term_t ra = f->end.reach, rb = src->reach;
+    for (uint32_t j = 0; j < g->nlocals; j++)
+        f->end.locals[j].t = meet(g, ra, f->end.locals[j].t, rb, src->locals[j].t,
+                                  width_of(g->ltypes[j]));
+    for (uint32_t j = 0; j < g->ntracked; j++)
+        f->end.globals[j].t = meet(g, ra, f->end.globals[j].t, rb, src->globals[j].t,
+                                   width_of(f->end.globals[j].ty));
+    f->end.mem = meet(g, ra, f->end.mem, rb, src->mem, 64);
+    for (uint32_t j = 0; j < n; j++)
+        f->end_vals[j].t = meet(g, ra, f->end_vals[j].t, rb, vals[j].t,
+                                width_of(vals[j].ty));
+    f->end.reach = dx_sv_op(g->s, DX_SV_BOR, ra, rb);
+}
+
+/* ---- the operand stack ------------------------------------------------------------- */
+static void push(gen_t *g, val_t v)
+{
+    if (g->height == g->stack_cap) {
+        uint32_t cap = g->stack_cap ? 2 * g->stack_cap : 64;
+        val_t *s = alloc(g, cap * sizeof *s);
+        if (!s)
+            return;
+        copy_n(s, g->stack, g->height * sizeof *s);
+        g->stack = s, g->stack_cap = cap;
+    }
+    g->stack[g->height++] = v;
+}
+
+/* In unreachable code the stack is polymorphic: popping below the frame
+ * gives a fresh value (never used for an obligation: nothing there is
+ * reached). */
+static val_t pop(gen_t *g)
+{
+    uint32_t floor = g->depth ? g->frames[g->depth - 1].height : 0;
+    if (g->height <= floor)
+        return (val_t){fresh(g, 64), DX_T_I64};
+    return g->stack[--g->height];
+}
+
+static void push_term(gen_t *g, dx_term_t t, dx_valtype_t ty) { push(g, (val_t){t, ty}); }
+
+/* ---- obligations ----------------------------------------------------------------------- */
+static void obligation(gen_t *g, dx_ob_kind_t kind, size_t insn, dx_term_t goal)
+{
+    if (!g->cur.reach)
+        return; /* unreachable: nothing to prove, and its check costs nothing */
+    if (g->out->nobs == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 256;
+        dx_ob_t *o = alloc(g, cap * sizeof *o);
+        if (!o)
+            return;
+        copy_n(o, g->out->obs, g->out->nobs * sizeof *o);
+        g->out->obs = o, g->cap = cap;
+    }
+    dx_term_t q = dx_sv_op(g->s, DX_SV_IMPLIES, g->cur.reach, goal);
+    dx_solve_t r = dx_sv_prove(g->s, q, NULL, 0, NULL);
+    if (r == DX_SOLVE_ERROR)
+        r = DX_SOLVE_UNPROVED;
+    g->out->obs[g->out->nobs++] = (dx_ob_t){g->func, kind, insn, r};
+    g->out->counts[kind][r]++;
+}
+
+static void access(gen_t *g, const dx_insn_t *in, bool store)
+{
+    if (store)
+        pop(g); /* the value stored: nothing to prove about it */
+    val_t a = pop(g);
+    unsigned width = dx_opinfo[in->op].width;
+    dx_term_t ea = dx_sv_op(g->s, DX_SV_ADD, dx_sv_zext(g->s, a.t, 64),
+                            k64(g, in->u.memarg.offset + width));
+    obligation(g, store ? DX_OB_STORE : DX_OB_LOAD, in->offset,
+               dx_sv_op(g->s, DX_SV_LE_U, ea, g->cur.mem));
+    if (store)
+        return;
+    /* A narrow unsigned load's value is below 2^(8 width): a range that
+     * table lookups and byte loops rely on. Other loads: anything. */
+    dx_valtype_t ty = dx_siginfo[dx_opinfo[in->op].sig].push;
+    bool narrow_u = in->op == DX_OP_I32_LOAD8_U || in->op == DX_OP_I32_LOAD16_U ||
+                    in->op == DX_OP_I64_LOAD8_U || in->op == DX_OP_I64_LOAD16_U ||
+                    in->op == DX_OP_I64_LOAD32_U;
+    if (narrow_u)
+        push_term(g, dx_sv_zext(g->s, fresh(g, 8 * width), width_of(ty)), ty);
+    else
+        push(g, fresh_val(g, ty));
+}
+
+/* ---- memory size ----------------------------------------------------------------------- */
+/* A new size after something that may grow memory: at least the old one,
+ * a multiple of the page, at most the maximum. */
+static dx_term_t grown(gen_t *g, dx_term_t old)
+{
+    dx_solver_t *s = g->s;
+    dx_term_t n = fresh(g, 64);
+    dx_sv_assume(s, dx_sv_op(s, DX_SV_LE_U, old, n), 0);
+    dx_sv_assume(s, dx_sv_op(s, DX_SV_LE_U, n, k64(g, g->mem_max)), 0);
+    dx_sv_assume(s, dx_sv_op(s, DX_SV_EQ, dx_sv_op(s, DX_SV_AND, n, k64(g, PAGE - 1)), k64(g, 0)),
+                 0);
+    return n;
+}
+
+/* ---- arithmetic -------------------------------------------------------------------------- */
+static dx_term_t bool_to_i32(gen_t *g, dx_term_t b)
+{
+    return dx_sv_ite(g->s, b, k32(g, 1), k32(g, 0));
+}
+
+/* The integer operations modelled exactly; false for the rest. */
+static bool numeric(gen_t *g, dx_op_t op)
+{
+    dx_solver_t *s = g->s;
+    static const struct {
+        dx_op_t op32, op64;
+        dx_sv_op_t sv;
+        bool cmp, swap;
+    } bin[] = {
+        {DX_OP_I32_ADD, DX_OP_I64_ADD, DX_SV_ADD, false, false},
+        {DX_OP_I32_SUB, DX_OP_I64_SUB, DX_SV_SUB, false, false},
+        {DX_OP_I32_MUL, DX_OP_I64_MUL, DX_SV_MUL, false, false},
+        {DX_OP_I32_AND, DX_OP_I64_AND, DX_SV_AND, false, false},
+        {DX_OP_I32_OR, DX_OP_I64_OR, DX_SV_OR, false, false},
+        {DX_OP_I32_XOR, DX_OP_I64_XOR, DX_SV_XOR, false, false},
+        {DX_OP_I32_SHL, DX_OP_I64_SHL, DX_SV_SHL, false, false},
+        {DX_OP_I32_SHR_U, DX_OP_I64_SHR_U, DX_SV_SHR_U, false, false},
+        {DX_OP_I32_SHR_S, DX_OP_I64_SHR_S, DX_SV_SHR_S, false, false},
+        {DX_OP_I32_EQ, DX_OP_I64_EQ, DX_SV_EQ, true, false},
+        {DX_OP_I32_NE, DX_OP_I64_NE, DX_SV_NE, true, false},
+        {DX_OP_I32_LT_U, DX_OP_I64_LT_U, DX_SV_LT_U, true, false},
+        {DX_OP_I32_LE_U, DX_OP_I64_LE_U, DX_SV_LE_U, true, false},
+        {DX_OP_I32_GT_U, DX_OP_I64_GT_U, DX_SV_LT_U, true, true},
+        {DX_OP_I32_GE_U, DX_OP_I64_GE_U, DX_SV_LE_U, true, true},
+        {DX_OP_I32_LT_S, DX_OP_I64_LT_S, DX_SV_LT_S, true, false},
+        {DX_OP_I32_LE_S, DX_OP_I64_LE_S, DX_SV_LE_S, true, false},
+        {DX_OP_I32_GT_S, DX_OP_I64_GT_S, DX_SV_LT_S, true, true},
+        {DX_OP_I32_GE_S, DX_OP_I64_GE_S, DX_SV_LE_S, true, true},
+    };
+    for (size_t i = 0; i < sizeof bin / sizeof bin[0]; i++) {
+        if (op != bin[i].op32 && op != bin[i].op64)
+            continue;
+        dx_valtype_t ty = op == bin[i].op32 ? DX_T_I32 : DX_T_I64;
+        val_t b = pop(g), a = pop(g);
+        dx_term_t x = bin[i].swap ? b.t : a.t, y = bin[i].swap ? a.t : b.t;
+        dx_term_t r = dx_sv_op(s, bin[i].sv, x, y);
+        if (bin[i].cmp)
+            push_term(g, bool_to_i32(g, r), DX_T_I32);
+        else
+            push_term(g, r, ty);
+        return true;
+    }
+    val_t a;
+    switch (op) {
+    case DX_OP_I32_EQZ:
+    case DX_OP_I64_EQZ:
+        a = pop(g);
+        push_term(g, bool_to_i32(g, dx_sv_op(s, DX_SV_EQ, a.t,
+                                             op == DX_OP_I32_EQZ ? k32(g, 0) : k64(g, 0))),
+                  DX_T_I32);
+        return true;
+    case DX_OP_I64_EXTEND_I32_U: a = pop(g); push_term(g, dx_sv_zext(s, a.t, 64), DX_T_I64); return true;
+    case DX_OP_I64_EXTEND_I32_S: a = pop(g); push_term(g, dx_sv_sext(s, a.t, 64), DX_T_I64); return true;
+    case DX_OP_I32_WRAP_I64: a = pop(g); push_term(g, dx_sv_wrap(s, a.t, 32), DX_T_I32); return true;
+    case DX_OP_I32_EXTEND8_S:
+    case DX_OP_I32_EXTEND16_S:
+        a = pop(g);
+        push_term(g, dx_sv_sext(s, dx_sv_wrap(s, a.t, op == DX_OP_I32_EXTEND8_S ? 8 : 16), 32),
+                  DX_T_I32);
+        return true;
+    default: return false;
+    }
+}
+
+/* ---- the pass before: what each loop writes -------------------------------------------- */
+static bool scan_loops(gen_t *g, dx_code_t *c, dx_error_t *err)
+{
+    uint32_t nloops = 0, stack[64], sp = 0;
+    dx_insn_t in;
+    dx_code_init(c, g->m, g->func, g->ar);
+    while (dx_code_more(c)) {
+        if (!dx_code_next(c, &in, err))
+            return false;
+        nloops += in.op == DX_OP_LOOP;
+    }
+    g->nloops = nloops;
+    g->next_loop = 0;
+    g->wglobals = alloc(g, nloops * sizeof(bool));
+    g->wmem = alloc(g, nloops * sizeof(bool));
+    uint64_t bits = (uint64_t)nloops * g->nlocals;
+    g->bits = bits <= MAX_LOOP_BITS ? alloc(g, (size_t)(bits + 7) / 8) : NULL;
+    if (g->oom)
+        return false;
+    memset(g->wglobals, 0, nloops * sizeof(bool));
+    memset(g->wmem, 0, nloops * sizeof(bool));
+    if (g->bits)
+        memset(g->bits, 0, (size_t)(bits + 7) / 8);
+    /* Open blocks, loops and ifs: a loop's ordinal on a stack of the
+     * loops open (deeper than 64 nested loops: those beyond are treated
+     * as writing everything, through the overflow flag below). */
+    uint32_t loop_of_block[256];
+    uint32_t blocks = 0, next = 0;
+    bool overflow = false;
+    dx_code_init(c, g->m, g->func, g->ar);
+    while (dx_code_more(c)) {
+        if (!dx_code_next(c, &in, err))
+            return false;
+        switch (in.op) {
+        case DX_OP_BLOCK:
+        case DX_OP_IF:
+        case DX_OP_LOOP:
+            if (blocks < 256)
+                loop_of_block[blocks] = in.op == DX_OP_LOOP ? next : UINT32_MAX;
+            else
+                overflow = true;
+            blocks++;
+            if (in.op == DX_OP_LOOP) {
+                if (sp < 64)
+                    stack[sp++] = next;
+                else
+                    overflow = true;
+                next++;
+            }
+            break;
+        case DX_OP_END:
+            if (blocks && --blocks < 256 && loop_of_block[blocks] != UINT32_MAX && sp)
+                sp--;
+            break;
+        case DX_OP_LOCAL_SET:
+        case DX_OP_LOCAL_TEE:
+            for (uint32_t i = 0; g->bits && i < sp; i++) {
+                uint64_t b = (uint64_t)stack[i] * g->nlocals + in.u.index;
+                g->bits[b / 8] |= (uint8_t)(1u << (b % 8));
+            }
+            break;
+        case DX_OP_GLOBAL_SET:
+            for (uint32_t i = 0; i < sp; i++)
+                g->wglobals[stack[i]] = true;
+            break;
+        case DX_OP_CALL:
+        case DX_OP_CALL_INDIRECT:
+        case DX_OP_MEMORY_GROW:
+            for (uint32_t i = 0; i < sp; i++) {
+                g->wmem[stack[i]] = true;
+                if (in.op != DX_OP_MEMORY_GROW)
+                    g->wglobals[stack[i]] = true;
+            }
+            break;
+        default: break;
+        }
+    }
+    if (overflow) /* too deep to track: every loop writes everything */
+        for (uint32_t i = 0; i < nloops; i++)
+            g->wglobals[i] = g->wmem[i] = true;
+    if (overflow)
+        g->bits = NULL;
+    return true;
+}
+
+static bool loop_writes(const gen_t *g, uint32_t loop, uint32_t local)
+{
+    if (!g->bits || loop >= g->nloops)
+        return true;
+    uint64_t b = (uint64_t)loop * g->nlocals + local;
+    return g->bits[b / 8] & (1u << (b % 8));
+}
+
+/* ---- control --------------------------------------------------------------------------- */
+static void block_type(gen_t *g, int64_t bt, uint32_t *np, const dx_valtype_t **p, uint32_t *nr,
+                       const dx_valtype_t **r)
+{
+    static dx_valtype_t one[256];
+    if (bt >= 0) {
+        const dx_functype_t *t = &g->m->types[bt];
+        *np = t->nparams, *p = t->params, *nr = t->nresults, *r = t->results;
+    } else if (bt == -64) {
+        *np = *nr = 0;
+        *p = *r = NULL;
+    } else {
+        one[(uint8_t)(bt & 0x7f)] = (dx_valtype_t)(bt & 0x7f);
+        *np = 0, *p = NULL, *nr = 1, *r = &one[(uint8_t)(bt & 0x7f)];
+    }
+}
+
+static frame_t *open_frame(gen_t *g, dx_op_t op, int64_t bt)
+{
+    if (g->depth == g->frames_cap) {
+        uint32_t cap = g->frames_cap ? 2 * g->frames_cap : 32;
+        frame_t *f = alloc(g, cap * sizeof *f);
+        if (!f)
+            return NULL;
+        copy_n(f, g->frames, g->depth * sizeof *f);
+        g->frames = f, g->frames_cap = cap;
+    }
+    frame_t *f = &g->frames[g->depth++];
+    memset(f, 0, sizeof *f);
+    f->op = op;
+    block_type(g, bt, &f->nparams, &f->params, &f->nresults, &f->results);
+    f->height = g->height >= f->nparams ? g->height - f->nparams : 0;
+    return f;
+}
+
+/* A branch to the frame `label` levels out, with the current state. */
+static void branch(gen_t *g, uint32_t label)
+{
+    if (label >= g->depth)
+        return;
+    frame_t *f = &g->frames[g->depth - 1 - label];
+    if (f->op == DX_OP_LOOP)
+        return; /* back to the head: cut there, nothing to merge */
+    uint32_t n = f->nresults;
+    const val_t *vals = g->height >= n ? g->stack + g->height - n : NULL;
+    if (vals)
+        merge_into(g, f, vals, n);
+}
+
+static void enter_loop(gen_t *g, frame_t *f)
+{
+    f->loop = g->next_loop++;
+    if (!g->cur.reach)
+        return;
+    for (uint32_t j = 0; j < g->nlocals; j++)
+        if (loop_writes(g, f->loop, j))
+            g->cur.locals[j] = fresh_val(g, g->ltypes[j]);
+    if (f->loop >= g->nloops || g->wglobals[f->loop])
+        for (uint32_t j = 0; j < g->ntracked; j++)
+            g->cur.globals[j] = fresh_val(g, g->cur.globals[j].ty);
+    if (f->loop >= g->nloops || g->wmem[f->loop])
+        g->cur.mem = grown(g, g->cur.mem);
+    /* the loop's parameters, too: each iteration brings new ones */
+    for (uint32_t i = 0; i < f->nparams && g->height >= f->nparams; i++)
+        g->stack[g->height - f->nparams + i] = fresh_val(g, f->params[i]);
+}
+
+/* The end of a frame: what reaches it is the merge of its fallthrough and
+ * its branches. */
+static void close_frame(gen_t *g)
+{
+    frame_t *f = &g->frames[g->depth - 1];
+    uint32_t n = f->nresults;
+    if (f->op == DX_OP_LOOP) { /* the end of a loop is its fallthrough */
+        g->depth--;
+        return;
+    }
+    if (f->op == DX_OP_IF && !f->has_else) {
+        /* the else path: the parameters pass through as the results */
+        val_t *then_vals = g->height >= n ? g->stack + g->height - n : NULL;
+        if (then_vals)
+            merge_into(g, f, then_vals, n);
+        g->cur = f->els;
+        g->height = f->height;
+        for (uint32_t i = 0; i < f->nparams && f->els_vals; i++)
+            push(g, f->els_vals[i]);
+        if (g->height >= n)
+            merge_into(g, f, g->stack + g->height - n, n);
+    } else if (g->height >= n) {
+        merge_into(g, f, g->stack + g->height - n, n);
+    }
+    g->height = f->height;
+    if (f->end.reach) {
+        g->cur = f->end;
+        for (uint32_t i = 0; i < n; i++)
+            push(g, f->end_vals[i]);
+    } else {
+        g->cur.reach = NULL;
+        for (uint32_t i = 0; i < n; i++)
+            push(g, fresh_val(g, f->results[i]));
+    }
+    g->depth--;
+}
+
+/* ---- one instruction ----------------------------------------------------------------------- */
+static void call(gen_t *g, const dx_functype_t *t)
+{
+    for (uint32_t i = 0; i < t->nparams; i++)
+        pop(g);
+    if (g->cur.reach) {
+        for (uint32_t j = 0; j < g->ntracked; j++)
+            g->cur.globals[j] = fresh_val(g, g->cur.globals[j].ty);
+        g->cur.mem = grown(g, g->cur.mem);
+    }
+    for (uint32_t i = 0; i < t->nresults; i++)
+        push(g, fresh_val(g, t->results[i]));
+}
+
+static void insn(gen_t *g, const dx_insn_t *in)
+{
+    dx_solver_t *s = g->s;
+    const dx_opinfo_t *oi = &dx_opinfo[in->op];
+    val_t a, b, c;
+    frame_t *f;
+    switch (in->op) {
+    case DX_OP_UNREACHABLE: g->cur.reach = NULL; return;
+    case DX_OP_NOP: return;
+    case DX_OP_BLOCK: open_frame(g, in->op, in->u.block.type); return;
+    case DX_OP_LOOP:
+        if ((f = open_frame(g, in->op, in->u.block.type)))
+            enter_loop(g, f);
+        return;
+    case DX_OP_IF:
+        c = pop(g);
+        if (!(f = open_frame(g, in->op, in->u.block.type)))
+            return;
+        if (!copy_state(g, &f->els, &g->cur) ||
+            !(f->els_vals = alloc(g, f->nparams * sizeof(val_t))))
+            return;
+        for (uint32_t i = 0; i < f->nparams && g->height >= f->nparams; i++)
+            f->els_vals[i] = g->stack[g->height - f->nparams + i];
+        if (g->cur.reach) {
+            dx_term_t nz = dx_sv_op(s, DX_SV_NE, c.t, k32(g, 0));
+            f->els.reach = dx_sv_op(s, DX_SV_BAND, g->cur.reach, dx_sv_not(s, nz));
+            g->cur.reach = dx_sv_op(s, DX_SV_BAND, g->cur.reach, nz);
+        }
+        return;
+    case DX_OP_ELSE:
+        if (!g->depth)
+            return;
+        f = &g->frames[g->depth - 1];
+        if (g->height >= f->nresults)
+            merge_into(g, f, g->stack + g->height - f->nresults, f->nresults);
+        f->has_else = true;
+        g->cur = f->els;
+        g->height = f->height;
+        for (uint32_t i = 0; i < f->nparams && f->els_vals; i++)
+            push(g, f->els_vals[i]);
+        return;
+    case DX_OP_END:
+        if (g->depth)
+            close_frame(g);
+        return;
+    case DX_OP_BR:
+        branch(g, in->u.index);
+        g->cur.reach = NULL;
+        return;
+    case DX_OP_BR_IF: {
+        c = pop(g);
+        dx_term_t here = g->cur.reach;
+        if (!here)
+            return;
+        dx_term_t nz = dx_sv_op(s, DX_SV_NE, c.t, k32(g, 0));
+        g->cur.reach = dx_sv_op(s, DX_SV_BAND, here, nz);
+        branch(g, in->u.index);
+        g->cur.reach = dx_sv_op(s, DX_SV_BAND, here, dx_sv_not(s, nz));
+        return;
+    }
+    case DX_OP_BR_TABLE: {
+        c = pop(g);
+        dx_term_t here = g->cur.reach;
+        for (uint32_t i = 0; here && i < in->u.br_table.count; i++) {
+            g->cur.reach = dx_sv_op(s, DX_SV_BAND, here, dx_sv_op(s, DX_SV_EQ, c.t, k32(g, i)));
+            branch(g, in->u.br_table.targets[i]);
+        }
+        if (here) {
+            g->cur.reach = dx_sv_op(s, DX_SV_BAND, here,
+                                    dx_sv_op(s, DX_SV_LE_U, k32(g, in->u.br_table.count), c.t));
+            branch(g, in->u.br_table.deflt);
+        }
+        g->cur.reach = NULL;
+        return;
+    }
+    case DX_OP_RETURN:
+        branch(g, g->depth - 1);
+        g->cur.reach = NULL;
+        return;
+    case DX_OP_CALL: call(g, dx_func_type(g->m, in->u.index)); return;
+    case DX_OP_CALL_INDIRECT:
+        pop(g); /* the index */
+        call(g, &g->m->types[in->u.index]);
+        return;
+    case DX_OP_DROP: pop(g); return;
+    case DX_OP_SELECT:
+    case DX_OP_SELECT_T:
+        c = pop(g), b = pop(g), a = pop(g);
+        push_term(g, dx_sv_ite(s, dx_sv_op(s, DX_SV_NE, c.t, k32(g, 0)), a.t, b.t), a.ty);
+        return;
+    case DX_OP_LOCAL_GET:
+        push(g, g->cur.locals[in->u.index]);
+        return;
+    case DX_OP_LOCAL_SET:
+    case DX_OP_LOCAL_TEE:
+        a = pop(g);
+        if (g->cur.reach)
+            g->cur.locals[in->u.index] = (val_t){a.t, g->ltypes[in->u.index]};
+        if (in->op == DX_OP_LOCAL_TEE)
+            push(g, (val_t){a.t, g->ltypes[in->u.index]});
+        return;
+    case DX_OP_GLOBAL_GET: {
+        dx_valtype_t ty = g->m->globals[in->u.index].type;
+        uint32_t slot = g->gslot[in->u.index];
+        push(g, slot != UINT32_MAX ? g->cur.globals[slot] : fresh_val(g, ty));
+        return;
+    }
+    case DX_OP_GLOBAL_SET: {
+        a = pop(g);
+        uint32_t slot = g->gslot[in->u.index];
+        if (slot != UINT32_MAX && g->cur.reach)
+            g->cur.globals[slot].t = a.t;
+        return;
+    }
+    case DX_OP_I32_CONST: push_term(g, k32(g, (uint32_t)in->u.i32), DX_T_I32); return;
+    case DX_OP_I64_CONST: push_term(g, k64(g, (uint64_t)in->u.i64), DX_T_I64); return;
+    case DX_OP_MEMORY_SIZE:
+        push_term(g, dx_sv_wrap(s, dx_sv_op(s, DX_SV_SHR_U, g->cur.mem, k64(g, 16)), 32),
+                  DX_T_I32);
+        return;
+    case DX_OP_MEMORY_GROW:
+        pop(g);
+        if (g->cur.reach)
+            g->cur.mem = grown(g, g->cur.mem);
+        push(g, fresh_val(g, DX_T_I32));
+        return;
+    /* Tables and references: values the bounds proofs do not follow. */
+    case DX_OP_REF_NULL: case DX_OP_REF_FUNC: push(g, fresh_val(g, DX_T_I64)); return;
+    case DX_OP_REF_IS_NULL: pop(g); push(g, fresh_val(g, DX_T_I32)); return;
+    case DX_OP_TABLE_GET: pop(g); push(g, fresh_val(g, DX_T_I64)); return;
+    case DX_OP_TABLE_SET: pop(g), pop(g); return;
+    case DX_OP_TABLE_SIZE: push(g, fresh_val(g, DX_T_I32)); return;
+    case DX_OP_TABLE_GROW: pop(g), pop(g); push(g, fresh_val(g, DX_T_I32)); return;
+    case DX_OP_TABLE_FILL: case DX_OP_TABLE_COPY: case DX_OP_TABLE_INIT:
+        pop(g), pop(g), pop(g);
+        return;
+    case DX_OP_ELEM_DROP: return;
+    default: break;
+    }
+    if (oi->imm == DX_IMM_MEMARG) {
+        const dx_siginfo_t *si = &dx_siginfo[oi->sig];
+        access(g, in, si->npush == 0);
+        return;
+    }
+    if (numeric(g, in->op))
+        return;
+    /* Everything else by its fixed signature: its result is unknown. The
+     * runtime's own instructions (memory.copy, ...) check themselves. */
+    const dx_siginfo_t *si = &dx_siginfo[oi->sig];
+    for (unsigned i = 0; i < si->npop; i++)
+        pop(g);
+    if (si->npush)
+        push(g, fresh_val(g, si->push));
+}
+
+/* ---- a function, a module ----------------------------------------------------------------- */
+static bool function(gen_t *g, uint32_t f, dx_code_t *c, state_t *entry_globals,
+                     dx_error_t *err)
+{
+    const dx_module_t *m = g->m;
+    const dx_functype_t *t = dx_func_type(m, f);
+    const dx_func_t *fn = &m->funcs[f];
+    g->func = f;
+    g->nlocals = t->nparams + fn->nlocals;
+    g->ltypes = alloc(g, g->nlocals * sizeof(dx_valtype_t));
+    g->cur.locals = alloc(g, g->nlocals * sizeof(val_t));
+    g->cur.globals = alloc(g, g->ntracked * sizeof(val_t));
+    if (g->oom)
+        return false;
+    for (uint32_t i = 0; i < t->nparams; i++)
+        g->ltypes[i] = t->params[i];
+    uint32_t at = t->nparams;
+    for (uint32_t r = 0; r < fn->nruns; r++)
+        for (; at < fn->runs[r].end && at < g->nlocals; at++)
+            g->ltypes[at] = fn->runs[r].type;
+    /* parameters: anything; declared locals: zero, as WebAssembly says */
+    for (uint32_t i = 0; i < g->nlocals; i++)
+        g->cur.locals[i] = i < t->nparams ? fresh_val(g, g->ltypes[i])
+                                          : (val_t){dx_sv_const(g->s, 0, width_of(g->ltypes[i])),
+                                                    g->ltypes[i]};
+    for (uint32_t j = 0; j < g->ntracked; j++)
+        g->cur.globals[j] = fresh_val(g, entry_globals->globals[j].ty);
+    g->cur.mem = entry_globals->mem;
+    g->cur.reach = dx_sv_bool(g->s, true);
+    if (!scan_loops(g, c, err))
+        return false;
+    g->height = g->depth = 0;
+    frame_t *top = open_frame(g, DX_OP_END, -64);
+    if (!top)
+        return false;
+    top->nresults = t->nresults, top->results = t->results;
+    dx_code_init(c, m, f, g->ar);
+    dx_insn_t in;
+    while (dx_code_more(c) && g->depth) {
+        if (!dx_code_next(c, &in, err))
+            return false;
+        insn(g, &in);
+        if (g->oom)
+            return false;
+    }
+    return true;
+}
+
+bool dx_vc_module(const dx_module_t *m, uint64_t budget, dx_arena_t *ar, dx_vc_t *out,
+                  dx_error_t *out_err)
+{
+    memset(out, 0, sizeof *out);
+    gen_t g = {.m = m, .ar = ar, .out = out};
+    g.s = dx_solver_new(budget);
+    if (!g.s) {
+        *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = DX_NO_FUNC, .insn = DX_NO_INSN};
+        return false;
+    }
+    /* The mutable globals of type i32 and i64 are tracked (at most 64);
+     * the others are read as anything. */
+    g.gslot = alloc(&g, (m->nglobals + 1) * sizeof(uint32_t));
+    state_t entry = {0};
+    entry.globals = alloc(&g, MAX_TRACKED_GLOBALS * sizeof(val_t));
+    if (g.oom)
+        goto oom;
+    for (uint32_t i = 0; i < m->nglobals; i++) {
+        const dx_global_t *gl = &m->globals[i];
+        bool track = gl->mutable_ && (gl->type == DX_T_I32 || gl->type == DX_T_I64) &&
+                     g.ntracked < MAX_TRACKED_GLOBALS;
+        g.gslot[i] = track ? g.ntracked : UINT32_MAX;
+        if (track)
+            entry.globals[g.ntracked++].ty = gl->type;
+    }
+    /* Memory 0's size at a function's entry: at least its minimum (it only
+     * grows), at most its maximum, a whole number of pages. */
+    uint64_t min = 0;
+    g.mem_max = 0;
+    if (m->nmemories) {
+        const dx_limits_t *l = &m->memories[0].limits;
+        min = l->min * PAGE;
+        g.mem_max = (l->has_max ? l->max : 65536) * (uint64_t)PAGE;
+    }
+    entry.mem = fresh(&g, 64);
+    dx_sv_assume(g.s, dx_sv_op(g.s, DX_SV_LE_U, k64(&g, min), entry.mem), 0);
+    dx_sv_assume(g.s, dx_sv_op(g.s, DX_SV_LE_U, entry.mem, k64(&g, g.mem_max)), 0);
+    dx_sv_assume(g.s, dx_sv_op(g.s, DX_SV_EQ, dx_sv_op(g.s, DX_SV_AND, entry.mem,
+                                                        k64(&g, PAGE - 1)), k64(&g, 0)), 0);
+    dx_code_t c;
+    memset(&c, 0, sizeof c);
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+        dx_sv_push(g.s); /* a function's facts are its own */
+        bool ok = function(&g, f, &c, &entry, out_err);
+        dx_sv_pop(g.s);
+        if (!ok) {
+            if (g.oom)
+                goto oom;
+            dx_solver_free(g.s);
+            return false;
+        }
+    }
+    out->spent = dx_solver_spent(g.s);
+    out->terms = dx_solver_terms(g.s);
+    dx_solver_free(g.s);
+    return true;
+oom:
+    dx_solver_free(g.s);
+    *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = DX_NO_FUNC, .insn = DX_NO_INSN};
+    return false;
+}
+
+bool dx_vc_proved(void *ctx, uint32_t func, size_t insn)
+{
+    const dx_vc_t *v = ctx;
+    size_t lo = 0, hi = v->nobs; /* ordered by function, then code */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const dx_ob_t *o = &v->obs[mid];
+        if (o->func < func || (o->func == func && o->insn < insn))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < v->nobs && v->obs[lo].func == func && v->obs[lo].insn == insn &&
+           v->obs[lo].verdict == DX_SOLVE_PROVED;
+}
+
+const char *dx_ob_kind_name(dx_ob_kind_t k)
+{
+    static const char *const names[] = {"load", "store"};
+    return (unsigned)k < DX_OB_KINDS ? names[k] : "?";
+}

@@ -1,0 +1,62 @@
+/*
+ * Verification conditions (DESIGN.md section 7, spec/safety.md): one
+ * obligation per potentially unsafe operation, discharged through the
+ * solver interface (solver.h).
+ *
+ * The generator walks each function body once, in the passive form of
+ * Flanagan and Saxe: every value is a solver term, a local that two paths
+ * give different values gets a fresh variable where the paths meet, tied
+ * to each path's value under that path's condition, and a loop cuts the
+ * body at its head (the locals it writes become fresh, constrained only by
+ * its invariants). So the conditions grow linearly with the body, never
+ * with the number of paths through it, as naive weakest preconditions do.
+ *
+ * Obligations are data: function, the instruction's module offset, kind,
+ * and the verdict. A memory access that is not proved keeps its run-time
+ * check (the translator's `proved` strategy asks dx_vc_proved); an
+ * annotation that is refuted (a false loop invariant, a postcondition that
+ * does not hold, a callee's precondition a call site violates) rejects the
+ * module.
+ */
+#ifndef DX_VC_H
+#define DX_VC_H
+
+#include <dogma/module.h>
+
+#include "solver.h"
+
+typedef enum {
+    DX_OB_LOAD,       /* a load's effective address + width <= memory size */
+    DX_OB_STORE,      /* the same for a store */
+    DX_OB_KINDS
+} dx_ob_kind_t;
+
+typedef struct {
+    uint32_t func;
+    uint32_t kind;    /* dx_ob_kind_t */
+    size_t insn;      /* module offset of the instruction */
+    uint32_t verdict; /* dx_solve_t */
+} dx_ob_t;
+
+typedef struct {
+    dx_ob_t *obs;     /* in function order, then code order */
+    size_t nobs;
+    uint64_t counts[DX_OB_KINDS][4]; /* [kind][verdict] */
+    uint64_t spent;   /* solver resource units */
+    uint64_t terms;   /* solver terms built: the conditions' size */
+} dx_vc_t;
+
+/* Generates and discharges the obligations of every defined function of m
+ * (decoded and validated), with a solver budget for the module (rlimit
+ * units, 0: none). Everything allocated comes from ar. false: out of
+ * memory, or the solver could not be created (out_err says). */
+bool dx_vc_module(const dx_module_t *m, uint64_t budget, dx_arena_t *ar, dx_vc_t *out,
+                  dx_error_t *out_err);
+
+/* For the translator's `proved` strategy (dx_x64_opts_t.proved): ctx is a
+ * dx_vc_t; true when the access at insn of func was proved. */
+bool dx_vc_proved(void *ctx, uint32_t func, size_t insn);
+
+const char *dx_ob_kind_name(dx_ob_kind_t k); /* "load", ... */
+
+#endif

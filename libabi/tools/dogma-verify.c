@@ -1,0 +1,173 @@
+/*
+ * dogma-verify [--json] [--functions] [--budget N] MODULE.wasm
+ *
+ * Generates a module's verification conditions (libabi/proof/vc.h) and
+ * discharges them with Z3 under a deterministic budget, then prints the
+ * obligations: proved, or unproved (the access keeps its run-time check;
+ * how many of those have a counterexample under what is known), by kind,
+ * optionally by function, with the time spent. A module
+ * that does not load gets its diagnostic. --json prints one JSON object
+ * for tools instead.
+ *
+ * Exit status: 0 verified (whatever was proved), 1 the module is invalid
+ * or unreadable, 2 usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <dogma/module.h>
+
+#include "../proof/vc.h"
+#include "disasm.h"
+#include "file.h"
+
+static const char *prog = "dogma-verify";
+#define DEFAULT_BUDGET 50000000ull /* rlimit units per module */
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: %s [--json] [--functions] [--budget N] MODULE.wasm\n"
+            "  --json        one JSON object on stdout\n"
+            "  --functions   a line per function\n"
+            "  --budget N    Z3 resource units for the module (default %llu; 0: none)\n"
+            "exit status: 0 verified, 1 invalid or unreadable, 2 usage\n",
+            prog, (unsigned long long)DEFAULT_BUDGET);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    uint64_t n[DX_OB_KINDS][4];
+} counts_t;
+
+static uint64_t total(const uint64_t c[4]) { return c[0] + c[1] + c[2] + c[3]; }
+
+static void print_table(const char *path, const dx_module_t *m, const dx_vc_t *v, double secs,
+                        bool functions)
+{
+    uint64_t all[4] = {0};
+    for (int k = 0; k < DX_OB_KINDS; k++)
+        for (int r = 0; r < 4; r++)
+            all[r] += v->counts[k][r];
+    printf("%s: %u functions, %llu obligations, %.1f ms (%llu solver units, %llu terms)\n",
+           path, m->nfuncs - m->nfunc_imports, (unsigned long long)total(all), secs * 1e3,
+           (unsigned long long)v->spent, (unsigned long long)v->terms);
+    /* An access the solver found a counterexample for is unproved like
+     * any other (it keeps its check): the count says how many of those
+     * the facts known here cannot rule out. */
+    printf("  %-8s %9s %9s %16s\n", "kind", "proved", "unproved", "(counterexample)");
+    for (int k = 0; k < DX_OB_KINDS; k++)
+        printf("  %-8s %9llu %9llu %16llu\n", dx_ob_kind_name((dx_ob_kind_t)k),
+               (unsigned long long)v->counts[k][DX_SOLVE_PROVED],
+               (unsigned long long)(total(v->counts[k]) - v->counts[k][DX_SOLVE_PROVED]),
+               (unsigned long long)v->counts[k][DX_SOLVE_REFUTED]);
+    uint64_t t = total(all);
+    printf("  %-8s %9llu %9llu %16llu   %.1f%% proved\n", "all",
+           (unsigned long long)all[DX_SOLVE_PROVED],
+           (unsigned long long)(t - all[DX_SOLVE_PROVED]),
+           (unsigned long long)all[DX_SOLVE_REFUTED],
+           t ? 100.0 * (double)all[DX_SOLVE_PROVED] / (double)t : 100.0);
+    if (!functions)
+        return;
+    dx_name_t *names = dx_func_names(m);
+    size_t i = 0;
+    while (i < v->nobs) {
+        uint32_t f = v->obs[i].func;
+        uint64_t proved = 0, n = 0;
+        for (; i < v->nobs && v->obs[i].func == f; i++, n++)
+            proved += v->obs[i].verdict == DX_SOLVE_PROVED;
+        if (names && names[f].len)
+            printf("  func %u %.*s: %llu of %llu proved\n", f, (int)names[f].len, names[f].ptr,
+                   (unsigned long long)proved, (unsigned long long)n);
+        else
+            printf("  func %u: %llu of %llu proved\n", f, (unsigned long long)proved,
+                   (unsigned long long)n);
+    }
+    free(names);
+}
+
+static void print_json(const char *path, const dx_module_t *m, const dx_vc_t *v, double secs)
+{
+    printf("{\"module\": \"%s\", \"bytes\": %zu, \"functions\": %u, \"ms\": %.3f, "
+           "\"solver_units\": %llu, \"terms\": %llu, \"obligations\": {",
+           path, m->size, m->nfuncs - m->nfunc_imports, secs * 1e3,
+           (unsigned long long)v->spent, (unsigned long long)v->terms);
+    for (int k = 0; k < DX_OB_KINDS; k++)
+        printf("%s\"%s\": {\"proved\": %llu, \"unproved\": %llu, \"counterexample\": %llu}",
+               k ? ", " : "", dx_ob_kind_name((dx_ob_kind_t)k),
+               (unsigned long long)v->counts[k][DX_SOLVE_PROVED],
+               (unsigned long long)(total(v->counts[k]) - v->counts[k][DX_SOLVE_PROVED]),
+               (unsigned long long)v->counts[k][DX_SOLVE_REFUTED]);
+    printf("}}\n");
+}
+
+int main(int argc, char **argv)
+{
+    bool json = false, functions = false;
+    uint64_t budget = DEFAULT_BUDGET;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            json = true;
+        } else if (!strcmp(argv[i], "--functions")) {
+            functions = true;
+        } else if (!strcmp(argv[i], "--budget") && i + 1 < argc) {
+            char *end;
+            budget = strtoull(argv[++i], &end, 0);
+            if (*end) {
+                fprintf(stderr, "%s: --budget wants a number, not '%s'\n", prog, argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "%s: unknown option '%s'\n", prog, argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i + 1 != argc) {
+        usage(stderr);
+        return 2;
+    }
+    const char *path = argv[i];
+    size_t size;
+    uint8_t *bytes = dx_read_file(prog, path, &size);
+    if (!bytes)
+        return 1;
+    dx_arena_t ar;
+    dx_arena_init_malloc(&ar);
+    dx_module_t m;
+    dx_error_t err;
+    int rc = 0;
+    if (!dx_module_load(bytes, size, &ar, &m, &err)) {
+        char msg[512];
+        dx_err_render(&err, path, msg, sizeof msg);
+        fprintf(stderr, "%s\n", msg);
+        rc = 1;
+    } else {
+        double t0 = now();
+        dx_vc_t v;
+        if (!dx_vc_module(&m, budget, &ar, &v, &err)) {
+            fprintf(stderr, "%s: %s: cannot generate the verification conditions (out of "
+                    "memory, or no solver)\n", prog, path);
+            rc = 1;
+        } else if (json) {
+            print_json(path, &m, &v, now() - t0);
+        } else {
+            print_table(path, &m, &v, now() - t0, functions);
+        }
+    }
+    dx_arena_free(&ar);
+    free(bytes);
+    return rc;
+}
