@@ -51,6 +51,10 @@ typedef enum {
 dx_solver_t *dx_solver_new(uint64_t budget);
 void dx_solver_free(dx_solver_t *s);
 
+/* The most one question may spend (0: only the module's budget caps it):
+ * one hard question must not use up what the easy ones after it need. */
+void dx_solver_set_query_budget(dx_solver_t *s, uint64_t units);
+
 /* Resource units spent so far, and the last error's text (or ""). */
 uint64_t dx_solver_spent(const dx_solver_t *s);
 /* Terms built so far (the size of what was asked). */

@@ -749,6 +749,8 @@ bool dx_vc_module(const dx_module_t *m, uint64_t budget, dx_arena_t *ar, dx_vc_t
     memset(out, 0, sizeof *out);
     gen_t g = {.m = m, .ar = ar, .out = out};
     g.s = dx_solver_new(budget);
+    if (g.s) /* one hard access must not starve the easy ones after it */
+        dx_solver_set_query_budget(g.s, DX_VC_QUERY_BUDGET);
     if (!g.s) {
         *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = DX_NO_FUNC, .insn = DX_NO_INSN};
         return false;

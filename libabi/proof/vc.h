@@ -46,6 +46,11 @@ typedef struct {
     uint64_t terms;   /* solver terms built: the conditions' size */
 } dx_vc_t;
 
+/* The budget the tools use unless told otherwise (rlimit units). */
+#define DX_VC_DEFAULT_BUDGET 50000000ull
+/* ... and the most one obligation may take of it. */
+#define DX_VC_QUERY_BUDGET 200000ull
+
 /* Generates and discharges the obligations of every defined function of m
  * (decoded and validated), with a solver budget for the module (rlimit
  * units, 0: none). Everything allocated comes from ar. false: out of

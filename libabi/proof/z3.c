@@ -35,6 +35,7 @@ struct dx_solver {
     Z3_context ctx;
     Z3_solver solver;
     uint64_t budget, spent, terms;
+    uint64_t per_query; /* the most one question may take, 0: no cap */
     bool failed;
     char error[160];
     tracked_t *tracked;
@@ -105,6 +106,7 @@ void dx_solver_free(dx_solver_t *s)
 }
 
 uint64_t dx_solver_spent(const dx_solver_t *s) { return s->spent; }
+void dx_solver_set_query_budget(dx_solver_t *s, uint64_t units) { s->per_query = units; }
 uint64_t dx_solver_terms(const dx_solver_t *s) { return s->terms; }
 const char *dx_solver_error(const dx_solver_t *s) { return s->error; }
 
@@ -307,6 +309,8 @@ dx_solve_t dx_sv_prove(dx_solver_t *s, dx_term_t goal, uint32_t *core, size_t ro
     if (s->budget && s->spent >= s->budget)
         return DX_SOLVE_UNPROVED; /* the module's budget is gone */
     uint64_t left = s->budget ? s->budget - s->spent : 0;
+    if (s->per_query && (!left || left > s->per_query))
+        left = s->per_query;
     Z3_params p = Z3_mk_params(s->ctx);
     Z3_params_inc_ref(s->ctx, p);
     Z3_params_set_uint(s->ctx, p, Z3_mk_string_symbol(s->ctx, "rlimit"),

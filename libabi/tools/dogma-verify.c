@@ -24,7 +24,7 @@
 #include "file.h"
 
 static const char *prog = "dogma-verify";
-#define DEFAULT_BUDGET 50000000ull /* rlimit units per module */
+#define DEFAULT_BUDGET DX_VC_DEFAULT_BUDGET
 
 static void usage(FILE *f)
 {

@@ -29,17 +29,17 @@ expect_trap() {
 want="trap: out of bounds memory access in load_oob+0x$(body_off traps load_oob i32.load)
   called from middle+0x$(body_off traps middle call)
   called from outer+0x$(body_off traps outer call)"
-for s in guard checked; do
+for s in guard checked proved; do
     expect_trap "outer ($s)" "$want" --strategy $s --invoke outer "$m"
 done
 
 # a store straddling the end of memory; an address + offset of 2^32
 want="trap: out of bounds memory access in store_edge+0x$(body_off traps store_edge i32.store)"
-for s in guard checked; do
+for s in guard checked proved; do
     expect_trap "store_edge ($s)" "$want" --strategy $s --invoke store_edge "$m"
 done
 want="trap: out of bounds memory access in far+0x$(body_off traps far i64.load)"
-for s in guard checked; do
+for s in guard checked proved; do
     expect_trap "far 0xffffffe0 ($s)" "$want" --strategy $s --invoke far "$m" 0xffffffe0
 done
 

@@ -1,0 +1,8 @@
+; add_le_mono: a <= b, c + b does not wrap (b <= ~c) -> c + a <= c + b (i64); adds a base to both sides of a bound (base + i*s + s <= base + n*s)
+(set-logic QF_BV)
+(declare-const a (_ BitVec 64))
+(declare-const b (_ BitVec 64))
+(declare-const c (_ BitVec 64))
+(assert (not (=> (and (bvule a b) (bvule b (bvnot c)))
+                 (bvule (bvadd c a) (bvadd c b)))))
+(check-sat)

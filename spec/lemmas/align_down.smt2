@@ -1,0 +1,10 @@
+; align_down: a a power of two -> d = x & ~(a-1) is a multiple of a, d <= x and x - d < a; aligned allocator and memcpy heads
+(set-logic QF_BV)
+(declare-const x (_ BitVec 32))
+(declare-const a (_ BitVec 32))
+(assert (not (=> (and (not (= a #x00000000)) (= (bvand a (bvsub a #x00000001)) #x00000000))
+                 (let ((d (bvand x (bvnot (bvsub a #x00000001)))))
+                   (and (= (bvand d (bvsub a #x00000001)) #x00000000)
+                        (bvule d x)
+                        (bvult (bvsub x d) a))))))
+(check-sat)

@@ -1,0 +1,11 @@
+; align_up: a a power of two, x + a - 1 < 2^32 -> u = (x + a - 1) & ~(a-1) is a multiple of a, x <= u and u - x < a; malloc's size rounding
+(set-logic QF_BV)
+(declare-const x (_ BitVec 32))
+(declare-const a (_ BitVec 32))
+(assert (not (=> (and (and (not (= a #x00000000)) (= (bvand a (bvsub a #x00000001)) #x00000000))
+                      (bvule (bvadd ((_ zero_extend 32) x) ((_ zero_extend 32) a)) #x0000000100000000))
+                 (let ((u (bvand (bvadd x (bvsub a #x00000001)) (bvnot (bvsub a #x00000001)))))
+                   (and (= (bvand u (bvsub a #x00000001)) #x00000000)
+                        (bvule x u)
+                        (bvult (bvsub u x) a))))))
+(check-sat)

@@ -1,0 +1,11 @@
+; aligned_lt_fits: a a power of two, y and b multiples of a, y < b -> y + a <= b without wrapping; an aligned slot below an aligned end holds a whole word
+(set-logic QF_BV)
+(declare-const y (_ BitVec 32))
+(declare-const b (_ BitVec 32))
+(declare-const a (_ BitVec 32))
+(assert (not (=> (and (and (not (= a #x00000000)) (= (bvand a (bvsub a #x00000001)) #x00000000))
+                      (= (bvand y (bvsub a #x00000001)) #x00000000)
+                      (= (bvand b (bvsub a #x00000001)) #x00000000)
+                      (bvult y b))
+                 (bvule (bvadd ((_ zero_extend 32) y) ((_ zero_extend 32) a)) ((_ zero_extend 32) b)))))
+(check-sat)

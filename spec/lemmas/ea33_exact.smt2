@@ -1,0 +1,8 @@
+; ea33_exact: the 33-bit effective address zext33(a) + zext33(o) (spec 4.4.7) never wraps and equals the i64 sum zext(a) + zext(o)
+(set-logic QF_BV)
+(declare-const a (_ BitVec 32))
+(declare-const o (_ BitVec 32))
+(assert (not (let ((e (bvadd ((_ zero_extend 1) a) ((_ zero_extend 1) o))))
+               (and (bvule ((_ zero_extend 1) a) e)
+                    (= ((_ zero_extend 31) e) (bvadd ((_ zero_extend 32) a) ((_ zero_extend 32) o)))))))
+(check-sat)

@@ -1,0 +1,11 @@
+; in_bounds_fold_offset: zext(p) + zext(c) < 2^32 -> in-bounds(p + c, o, w, size) = in-bounds(p, c + o, w, size) (exact sums); moves a constant between the address and the offset immediate
+(set-logic QF_BV)
+(declare-const p (_ BitVec 32))
+(declare-const c (_ BitVec 32))
+(declare-const o (_ BitVec 32))
+(declare-const w (_ BitVec 32))
+(declare-const size (_ BitVec 64))
+(assert (not (=> (bvule (bvadd ((_ zero_extend 32) p) ((_ zero_extend 32) c)) #x00000000ffffffff)
+                 (= (bvule (bvadd ((_ zero_extend 32) (bvadd p c)) ((_ zero_extend 32) o) ((_ zero_extend 32) w)) size)
+                    (bvule (bvadd ((_ zero_extend 32) p) ((_ zero_extend 32) c) ((_ zero_extend 32) o) ((_ zero_extend 32) w)) size)))))
+(check-sat)

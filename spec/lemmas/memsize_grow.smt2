@@ -1,0 +1,13 @@
+; memsize_grow: size a page multiple, new = size + delta * 65536 <= max <= 2^32 (exact) -> new >= size and new is a page multiple; the effect of a successful memory.grow
+(set-logic QF_BV)
+(declare-const size (_ BitVec 64))
+(declare-const max (_ BitVec 64))
+(declare-const delta (_ BitVec 32))
+(assert (not (let ((new (bvadd size (bvshl ((_ zero_extend 32) delta) #x0000000000000010))))
+               (=> (and (= (bvand size #x000000000000ffff) #x0000000000000000)
+                        (bvule size max) (bvule max #x0000000100000000)
+                        (bvule (bvadd (bvlshr size #x0000000000000010) ((_ zero_extend 32) delta))
+                               (bvlshr max #x0000000000000010)))
+                   (and (bvuge new size) (bvule new max)
+                        (= (bvand new #x000000000000ffff) #x0000000000000000))))))
+(check-sat)

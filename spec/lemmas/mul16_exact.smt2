@@ -1,0 +1,8 @@
+; mul16_exact: a < 2^16, b < 2^16 -> zext(a * b) = zext(a) * zext(b): the i32.mul does not wrap; products of two small counts (rows * cols)
+(set-logic QF_BV)
+(declare-const a (_ BitVec 32))
+(declare-const b (_ BitVec 32))
+(assert (not (=> (and (bvult a #x00010000) (bvult b #x00010000))
+                 (= ((_ zero_extend 32) (bvmul a b))
+                    (bvmul ((_ zero_extend 32) a) ((_ zero_extend 32) b))))))
+(check-sat)

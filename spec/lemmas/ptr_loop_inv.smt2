@@ -1,0 +1,13 @@
+; ptr_loop_inv: p <= e, (e - p) a multiple of s (a power of two), p != e, p' = p + s -> p' <= e and (e - p') a multiple of s; the invariant of such a loop is inductive
+(set-logic QF_BV)
+(declare-const p (_ BitVec 32))
+(declare-const e (_ BitVec 32))
+(declare-const s (_ BitVec 32))
+(assert (not (=> (and (not (= s #x00000000)) (= (bvand s (bvsub s #x00000001)) #x00000000)
+                      (bvule p e)
+                      (= (bvand (bvsub e p) (bvsub s #x00000001)) #x00000000)
+                      (not (= p e)))
+                 (let ((p2 (bvadd p s)))
+                   (and (bvule p2 e)
+                        (= (bvand (bvsub e p2) (bvsub s #x00000001)) #x00000000))))))
+(check-sat)

@@ -1,0 +1,11 @@
+; ptr_loop_step: s a power of two, p <= e, (e - p) a multiple of s, p != e -> p + s <= e exactly; clang -O2's pointer loops (for q = p; q != end; q += s): the access at q fits below end
+(set-logic QF_BV)
+(declare-const p (_ BitVec 32))
+(declare-const e (_ BitVec 32))
+(declare-const s (_ BitVec 32))
+(assert (not (=> (and (not (= s #x00000000)) (= (bvand s (bvsub s #x00000001)) #x00000000)
+                      (bvule p e)
+                      (= (bvand (bvsub e p) (bvsub s #x00000001)) #x00000000)
+                      (not (= p e)))
+                 (bvule (bvadd ((_ zero_extend 32) p) ((_ zero_extend 32) s)) ((_ zero_extend 32) e)))))
+(check-sat)

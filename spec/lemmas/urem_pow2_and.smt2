@@ -1,0 +1,6 @@
+; urem_pow2_and: n a power of two -> x rem_u n = x & (n - 1); an index reduced modulo a power-of-two size is a mask (then and_le_mask)
+(set-logic QF_BV)
+(declare-const x (_ BitVec 32))
+(declare-const n (_ BitVec 32))
+(assert (not (=> (and (not (= n #x00000000)) (= (bvand n (bvsub n #x00000001)) #x00000000)) (= (bvurem x n) (bvand x (bvsub n #x00000001))))))
+(check-sat)

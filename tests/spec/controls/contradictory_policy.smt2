@@ -1,0 +1,7 @@
+; contradictory_policy: axioms with no model (memory both grows and shrinks); a control that check-smt.sh --policy must fail (unsat)
+(set-logic QF_BV)
+(declare-const size (_ BitVec 64))
+(declare-const size2 (_ BitVec 64))
+(assert (bvule size size2))
+(assert (bvult size2 size))
+(check-sat)

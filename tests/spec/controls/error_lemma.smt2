@@ -1,0 +1,5 @@
+; error_lemma: names an undeclared constant; a control that check-smt.sh must fail (z3 error)
+(set-logic QF_BV)
+(declare-const x (_ BitVec 32))
+(assert (not (bvule (bvand x m) m)))
+(check-sat)

@@ -1,0 +1,5 @@
+; false_lemma: x + 1 > x (unsigned), false at x = 2^32 - 1; a control that check-smt.sh must fail (sat)
+(set-logic QF_BV)
+(declare-const x (_ BitVec 32))
+(assert (not (bvugt (bvadd x #x00000001) x)))
+(check-sat)

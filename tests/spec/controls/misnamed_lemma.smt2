@@ -1,0 +1,6 @@
+; and_le_mask: a true lemma in a file not named after it; a control that check-smt.sh must fail (shape)
+(set-logic QF_BV)
+(declare-const x (_ BitVec 32))
+(declare-const m (_ BitVec 32))
+(assert (not (bvule (bvand x m) m)))
+(check-sat)

@@ -1,0 +1,8 @@
+; slow_lemma: i < n <= 0xffff, s <= 0xffff -> i*s + s <= n*s; true, but beyond Z3's bit-blasting in seconds; a control that check-smt.sh must fail (timeout)
+(set-logic QF_BV)
+(declare-const i (_ BitVec 32))
+(declare-const n (_ BitVec 32))
+(declare-const s (_ BitVec 32))
+(assert (not (=> (and (bvult i n) (bvule n #x0000ffff) (bvule s #x0000ffff))
+                 (bvule (bvadd (bvmul i s) s) (bvmul n s)))))
+(check-sat)

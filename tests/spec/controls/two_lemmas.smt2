@@ -1,0 +1,8 @@
+; two_lemmas: a proved lemma followed by a false one; a control that check-smt.sh must fail (shape: one lemma per file)
+(set-logic QF_BV)
+(declare-const x (_ BitVec 32))
+(declare-const m (_ BitVec 32))
+(assert (not (bvule (bvand x m) m)))
+(check-sat)
+(assert (not (bvult (bvand x m) m)))
+(check-sat)

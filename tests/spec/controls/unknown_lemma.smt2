@@ -1,0 +1,6 @@
+; unknown_lemma: a true lemma the solver is told not to decide (the skip tactic); a control that check-smt.sh must fail (unknown)
+(set-logic QF_BV)
+(declare-const x (_ BitVec 32))
+(declare-const m (_ BitVec 32))
+(assert (not (bvule (bvand x m) m)))
+(check-sat-using skip)
