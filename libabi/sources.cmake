@@ -11,6 +11,7 @@ set(DOGMA_LIBABI_CORE_SOURCES
   format/opcode.c
   format/reader.c
   format/validate.c
+  proof/proof.c
   x86/access.c
   x86/asm.c
   x86/control.c

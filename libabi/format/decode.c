@@ -776,8 +776,9 @@ static void sec_custom(dec_t *d, dx_section_t *s)
             fail(d, DX_E_ABI_DUPLICATE, s->offset, 0, 0);
             return;
         }
-        /* The proof encoding comes with the proofs work: the section is
-         * kept, reported as unchecked, and changes nothing. */
+        /* Only the range is kept: dx_proof_decode (proof/proof.c)
+         * checks the content once the bodies are valid, since it counts
+         * their loops. */
         m->has_proof = true;
         m->proof = s->payload;
     }

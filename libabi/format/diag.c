@@ -25,6 +25,7 @@ typedef enum detail {
     DX_DETAIL_MINMAX,  /* expected: maximum; actual: minimum */
     DX_DETAIL_ALIGN,   /* expected: natural log2; actual: given log2 */
     DX_DETAIL_CAUSE,   /* actual: the code of the underlying rule */
+    DX_DETAIL_TYPE,    /* actual: the value type found */
 } detail_t;
 
 static const struct {
@@ -166,6 +167,7 @@ static void put_detail(out_t *o, const dx_error_t *e)
     case DX_DETAIL_CAUSE:
         put_s(o, known((dx_err_t)a) ? errs[a].rule : "?");
         break;
+    case DX_DETAIL_TYPE: put_s(o, "found "); put_type(o, a); break;
     case DX_DETAIL_ALIGN:
         put_s(o, "alignment 2^"); put_u(o, a); put_s(o, ", natural 2^");
         put_u(o, x);

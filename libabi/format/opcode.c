@@ -53,6 +53,7 @@ const char *dx_valtype_name(dx_valtype_t t)
     case DX_T_V128: return "v128";
     case DX_T_FUNCREF: return "funcref";
     case DX_T_EXTERNREF: return "externref";
+    case DX_T_BOOL: return "bool";
     default: return "?";
     }
 }

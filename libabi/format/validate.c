@@ -413,11 +413,16 @@ dx_valtype_t dx_val_local_type(const dx_val_t *v, uint32_t idx)
 {
     if (v->nlocals)
         return idx < v->nlocals ? v->locals[idx] : DX_T_ANY;
-    const dx_functype_t *ft = v->type;
+    return dx_func_local_type(v->m, v->func, idx);
+}
+
+dx_valtype_t dx_func_local_type(const dx_module_t *m, uint32_t func, uint32_t idx)
+{
+    const dx_functype_t *ft = dx_func_type(m, func);
     if (idx < ft->nparams)
         return ft->params[idx];
-    const dx_func_t *f = &v->m->funcs[v->func];
-    if (idx >= ft->nparams + f->nlocals)
+    const dx_func_t *f = &m->funcs[func];
+    if (idx - ft->nparams >= f->nlocals)
         return DX_T_ANY;
     /* The first run whose end lies beyond idx. */
     uint32_t lo = 0, hi = f->nruns;

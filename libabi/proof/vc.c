@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dogma/proof.h>
+
 #include "vc.h"
 
 #define PAGE 65536u
@@ -81,6 +83,12 @@ typedef struct {
     uint8_t *bits;
     bool *wglobals, *wmem;
     uint32_t nloops, next_loop;
+    /* dogma.proof: the module's annotations, this function's, and the
+     * values of its parameters at entry (for its postconditions) */
+    const dx_proof_t *proof;
+    const dx_funcproof_t *fp;
+    val_t *entry;
+    size_t insn_at;        /* the instruction being walked */
 } gen_t;
 
 static void *alloc(gen_t *g, size_t n)
@@ -219,6 +227,154 @@ static void obligation(gen_t *g, dx_ob_kind_t kind, size_t insn, dx_term_t goal)
         r = DX_SOLVE_UNPROVED;
     g->out->obs[g->out->nobs++] = (dx_ob_t){g->func, kind, insn, r};
     g->out->counts[kind][r]++;
+}
+
+/* ---- annotations (dogma.proof) ------------------------------------------------------- */
+/* A claim of the module's: proved, or the module is refuted (rejected),
+ * or, when the budget could not settle it, the annotations are not used
+ * at all (dx_vc_module runs again without them). */
+static void claim(gen_t *g, dx_ob_kind_t kind, const dx_expr_t *e, dx_term_t holds)
+{
+    if (!g->cur.reach || !holds)
+        return;
+    size_t before = g->out->nobs;
+    obligation(g, kind, g->insn_at, holds);
+    if (g->out->nobs == before)
+        return;
+    dx_ob_t *o = &g->out->obs[before];
+    if (o->verdict == DX_SOLVE_REFUTED && !g->out->refuted) {
+        g->out->refuted = true;
+        g->out->refutation = *o;
+        g->out->annotation = e ? e->offset : 0;
+    } else if (o->verdict != DX_SOLVE_PROVED) {
+        g->out->claims_unproved++;
+    }
+}
+
+/* What a formula's names mean where it is read. */
+typedef struct {
+    const val_t *locals;  /* the function's locals (or its parameters) */
+    uint32_t nlocals;
+    const val_t *results;
+    uint32_t nresults;
+    const state_t *st;    /* globals and memory size */
+} env_t;
+
+static dx_term_t global_term(gen_t *g, const state_t *st, uint32_t i)
+{
+    if (i >= g->m->nglobals)
+        return NULL;
+    const dx_global_t *gl = &g->m->globals[i];
+    if (g->gslot[i] != UINT32_MAX)
+        return st->globals[g->gslot[i]].t;
+    dx_insn_t k;
+    size_t end;
+    if (!gl->mutable_ && dx_const_insn(g->m, gl->init.off, &k, &end)) {
+        if (k.op == DX_OP_I32_CONST)
+            return k32(g, (uint32_t)k.u.i32);
+        if (k.op == DX_OP_I64_CONST)
+            return k64(g, (uint64_t)k.u.i64);
+    }
+    return fresh(g, width_of(gl->type)); /* not followed: anything */
+}
+
+/* The term of a formula (checked by dx_proof_decode), or NULL. */
+static dx_term_t formula(gen_t *g, const dx_expr_t *e, const env_t *env)
+{
+    dx_solver_t *s = g->s;
+    dx_term_t st[DX_PROOF_MAX_STACK];
+    unsigned sp = 0;
+    size_t pos = 0;
+    dx_fop_t op;
+    while (dx_expr_next(e, &pos, &op)) {
+        const dx_fopinfo_t *fi = dx_fop_info(op.op);
+        if (!fi)
+            return NULL;
+        dx_term_t a = NULL, b = NULL, r = NULL;
+        switch (fi->shape) {
+        case DX_FS_ARITH: case DX_FS_CMP: case DX_FS_LOGIC:
+            if (sp < 2)
+                return NULL;
+            b = st[--sp], a = st[--sp];
+            break;
+        case DX_FS_EXTEND: case DX_FS_WRAP: case DX_FS_NOT:
+            if (sp < 1)
+                return NULL;
+            a = st[--sp];
+            break;
+        default: break;
+        }
+        switch (op.op) {
+        case DX_F_TRUE: r = dx_sv_bool(s, true); break;
+        case DX_F_FALSE: r = dx_sv_bool(s, false); break;
+        case DX_F_I32: r = k32(g, (uint32_t)op.u.i32); break;
+        case DX_F_I64: r = k64(g, (uint64_t)op.u.i64); break;
+        case DX_F_LOCAL: r = op.u.index < env->nlocals ? env->locals[op.u.index].t : NULL; break;
+        case DX_F_GLOBAL: r = global_term(g, env->st, op.u.index); break;
+        case DX_F_MEMSIZE: r = env->st->mem; break;
+        case DX_F_RESULT:
+            r = op.u.index < env->nresults ? env->results[op.u.index].t : NULL;
+            break;
+        case DX_F_ADD: r = dx_sv_op(s, DX_SV_ADD, a, b); break;
+        case DX_F_SUB: r = dx_sv_op(s, DX_SV_SUB, a, b); break;
+        case DX_F_MUL: r = dx_sv_op(s, DX_SV_MUL, a, b); break;
+        case DX_F_AND: r = dx_sv_op(s, DX_SV_AND, a, b); break;
+        case DX_F_OR: r = dx_sv_op(s, DX_SV_OR, a, b); break;
+        case DX_F_XOR: r = dx_sv_op(s, DX_SV_XOR, a, b); break;
+        case DX_F_SHL: r = dx_sv_op(s, DX_SV_SHL, a, b); break;
+        case DX_F_SHR_U: r = dx_sv_op(s, DX_SV_SHR_U, a, b); break;
+        case DX_F_SHR_S: r = dx_sv_op(s, DX_SV_SHR_S, a, b); break;
+        case DX_F_EXTEND_U: r = dx_sv_zext(s, a, 64); break;
+        case DX_F_EXTEND_S: r = dx_sv_sext(s, a, 64); break;
+        case DX_F_WRAP: r = dx_sv_wrap(s, a, 32); break;
+        case DX_F_EQ: r = dx_sv_op(s, DX_SV_EQ, a, b); break;
+        case DX_F_NE: r = dx_sv_op(s, DX_SV_NE, a, b); break;
+        case DX_F_LT_U: r = dx_sv_op(s, DX_SV_LT_U, a, b); break;
+        case DX_F_LE_U: r = dx_sv_op(s, DX_SV_LE_U, a, b); break;
+        case DX_F_LT_S: r = dx_sv_op(s, DX_SV_LT_S, a, b); break;
+        case DX_F_LE_S: r = dx_sv_op(s, DX_SV_LE_S, a, b); break;
+        case DX_F_NOT: r = dx_sv_not(s, a); break;
+        case DX_F_LAND: r = dx_sv_op(s, DX_SV_BAND, a, b); break;
+        case DX_F_LOR: r = dx_sv_op(s, DX_SV_BOR, a, b); break;
+        case DX_F_IMPLIES: r = dx_sv_op(s, DX_SV_IMPLIES, a, b); break;
+        default: return NULL;
+        }
+        if (!r || sp == DX_PROOF_MAX_STACK)
+            return NULL;
+        st[sp++] = r;
+    }
+    return sp == 1 ? st[0] : NULL;
+}
+
+static env_t env_of(gen_t *g, const val_t *locals, uint32_t n, const val_t *res, uint32_t nres,
+                    const state_t *st)
+{
+    (void)g;
+    return (env_t){locals, n, res, nres, st};
+}
+
+/* The module's invariants: assumed (at entries, after calls) or claimed
+ * (at exits, before calls). */
+static void invariants(gen_t *g, bool assume, const state_t *st)
+{
+    if (!g->proof)
+        return;
+    env_t env = env_of(g, NULL, 0, NULL, 0, st);
+    for (uint32_t i = 0; i < g->proof->ninvariants; i++) {
+        dx_term_t t = formula(g, &g->proof->invariants[i], &env);
+        if (assume)
+            dx_sv_assume(g->s, t, 0);
+        else
+            claim(g, DX_OB_INVARIANT, &g->proof->invariants[i], t);
+    }
+}
+
+static const dx_loopinv_t *loop_invariants(gen_t *g, uint32_t ordinal)
+{
+    for (uint32_t i = 0; g->fp && i < g->fp->nloops; i++)
+        if (g->fp->loops[i].loop == ordinal)
+            return &g->fp->loops[i];
+    return NULL;
 }
 
 static void access(gen_t *g, const dx_insn_t *in, bool store)
@@ -463,8 +619,14 @@ static void branch(gen_t *g, uint32_t label)
     if (label >= g->depth)
         return;
     frame_t *f = &g->frames[g->depth - 1 - label];
-    if (f->op == DX_OP_LOOP)
-        return; /* back to the head: cut there, nothing to merge */
+    if (f->op == DX_OP_LOOP) {
+        /* back to the head: cut there; what the head assumes must hold */
+        const dx_loopinv_t *li = loop_invariants(g, f->loop);
+        env_t env = env_of(g, g->cur.locals, g->nlocals, NULL, 0, &g->cur);
+        for (uint32_t i = 0; li && i < li->ninv; i++)
+            claim(g, DX_OB_LOOP_KEEP, &li->inv[i], formula(g, &li->inv[i], &env));
+        return;
+    }
     uint32_t n = f->nresults;
     const val_t *vals = g->height >= n ? g->stack + g->height - n : NULL;
     if (vals)
@@ -476,6 +638,10 @@ static void enter_loop(gen_t *g, frame_t *f)
     f->loop = g->next_loop++;
     if (!g->cur.reach)
         return;
+    const dx_loopinv_t *li = loop_invariants(g, f->loop);
+    env_t env = env_of(g, g->cur.locals, g->nlocals, NULL, 0, &g->cur);
+    for (uint32_t i = 0; li && i < li->ninv; i++)
+        claim(g, DX_OB_LOOP_ENTRY, &li->inv[i], formula(g, &li->inv[i], &env));
     for (uint32_t j = 0; j < g->nlocals; j++)
         if (loop_writes(g, f->loop, j))
             g->cur.locals[j] = fresh_val(g, g->ltypes[j]);
@@ -487,6 +653,21 @@ static void enter_loop(gen_t *g, frame_t *f)
     /* the loop's parameters, too: each iteration brings new ones */
     for (uint32_t i = 0; i < f->nparams && g->height >= f->nparams; i++)
         g->stack[g->height - f->nparams + i] = fresh_val(g, f->params[i]);
+    /* what every iteration may assume: the invariants, at the new values */
+    env = env_of(g, g->cur.locals, g->nlocals, NULL, 0, &g->cur);
+    for (uint32_t i = 0; li && i < li->ninv; i++)
+        dx_sv_assume(g->s, formula(g, &li->inv[i], &env), 0);
+}
+
+/* At the function's end (every return merged there): its postconditions
+ * and the module's invariants. */
+static void exit_claims(gen_t *g, const frame_t *f)
+{
+    const dx_functype_t *t = dx_func_type(g->m, g->func);
+    env_t env = env_of(g, g->entry, t->nparams, f->end_vals, f->nresults, &g->cur);
+    for (uint32_t i = 0; g->fp && i < g->fp->npost; i++)
+        claim(g, DX_OB_POST, &g->fp->post[i], formula(g, &g->fp->post[i], &env));
+    invariants(g, false, &g->cur);
 }
 
 /* The end of a frame: what reaches it is the merge of its fallthrough and
@@ -518,6 +699,8 @@ static void close_frame(gen_t *g)
         g->cur = f->end;
         for (uint32_t i = 0; i < n; i++)
             push(g, f->end_vals[i]);
+        if (g->depth == 1)
+            exit_claims(g, f);
     } else {
         g->cur.reach = NULL;
         for (uint32_t i = 0; i < n; i++)
@@ -527,17 +710,41 @@ static void close_frame(gen_t *g)
 }
 
 /* ---- one instruction ----------------------------------------------------------------------- */
-static void call(gen_t *g, const dx_functype_t *t)
+/* A call of callee (UINT32_MAX: indirect) of type t. Its preconditions
+ * must hold here, with the arguments as its parameters; its
+ * postconditions and the module's invariants hold after it. */
+static void call(gen_t *g, const dx_functype_t *t, uint32_t callee)
 {
-    for (uint32_t i = 0; i < t->nparams; i++)
-        pop(g);
+    val_t *args = alloc(g, (t->nparams + 1) * sizeof *args);
+    if (!args)
+        return;
+    for (uint32_t i = t->nparams; i-- > 0;)
+        args[i] = pop(g);
+    const dx_funcproof_t *cp = g->proof && callee != UINT32_MAX
+                                   ? dx_proof_func(g->proof, callee) : NULL;
     if (g->cur.reach) {
+        env_t env = env_of(g, args, t->nparams, NULL, 0, &g->cur);
+        for (uint32_t i = 0; cp && i < cp->npre; i++)
+            claim(g, DX_OB_PRE, &cp->pre[i], formula(g, &cp->pre[i], &env));
+        if (callee == UINT32_MAX || callee >= g->m->nfunc_imports)
+            invariants(g, false, &g->cur);
         for (uint32_t j = 0; j < g->ntracked; j++)
             g->cur.globals[j] = fresh_val(g, g->cur.globals[j].ty);
         g->cur.mem = grown(g, g->cur.mem);
     }
-    for (uint32_t i = 0; i < t->nresults; i++)
-        push(g, fresh_val(g, t->results[i]));
+    val_t *res = alloc(g, (t->nresults + 1) * sizeof *res);
+    if (!res)
+        return;
+    for (uint32_t i = 0; i < t->nresults; i++) {
+        res[i] = fresh_val(g, t->results[i]);
+        push(g, res[i]);
+    }
+    if (g->cur.reach) {
+        env_t env = env_of(g, args, t->nparams, res, t->nresults, &g->cur);
+        for (uint32_t i = 0; cp && i < cp->npost; i++)
+            dx_sv_assume(g->s, formula(g, &cp->post[i], &env), 0);
+        invariants(g, true, &g->cur);
+    }
 }
 
 static void insn(gen_t *g, const dx_insn_t *in)
@@ -619,10 +826,10 @@ static void insn(gen_t *g, const dx_insn_t *in)
         branch(g, g->depth - 1);
         g->cur.reach = NULL;
         return;
-    case DX_OP_CALL: call(g, dx_func_type(g->m, in->u.index)); return;
+    case DX_OP_CALL: call(g, dx_func_type(g->m, in->u.index), in->u.index); return;
     case DX_OP_CALL_INDIRECT:
         pop(g); /* the index */
-        call(g, &g->m->types[in->u.index]);
+        call(g, &g->m->types[in->u.index], UINT32_MAX);
         return;
     case DX_OP_DROP: pop(g); return;
     case DX_OP_SELECT:
@@ -724,6 +931,15 @@ static bool function(gen_t *g, uint32_t f, dx_code_t *c, state_t *entry_globals,
         g->cur.globals[j] = fresh_val(g, entry_globals->globals[j].ty);
     g->cur.mem = entry_globals->mem;
     g->cur.reach = dx_sv_bool(g->s, true);
+    g->fp = g->proof ? dx_proof_func(g->proof, f) : NULL;
+    g->entry = alloc(g, (t->nparams + 1) * sizeof(val_t));
+    if (g->oom)
+        return false;
+    copy_n(g->entry, g->cur.locals, t->nparams * sizeof(val_t));
+    env_t env = env_of(g, g->entry, t->nparams, NULL, 0, &g->cur);
+    for (uint32_t i = 0; g->fp && i < g->fp->npre; i++)
+        dx_sv_assume(g->s, formula(g, &g->fp->pre[i], &env), 0);
+    invariants(g, true, &g->cur);
     if (!scan_loops(g, c, err))
         return false;
     g->height = g->depth = 0;
@@ -736,6 +952,7 @@ static bool function(gen_t *g, uint32_t f, dx_code_t *c, state_t *entry_globals,
     while (dx_code_more(c) && g->depth) {
         if (!dx_code_next(c, &in, err))
             return false;
+        g->insn_at = in.offset;
         insn(g, &in);
         if (g->oom)
             return false;
@@ -743,11 +960,30 @@ static bool function(gen_t *g, uint32_t f, dx_code_t *c, state_t *entry_globals,
     return true;
 }
 
-bool dx_vc_module(const dx_module_t *m, uint64_t budget, dx_arena_t *ar, dx_vc_t *out,
-                  dx_error_t *out_err)
+/* A precondition no call site can be made to check: on a function the
+ * runtime calls (the start function, exports) or that a table may hold. */
+static const dx_funcproof_t *unchecked_pre(const dx_module_t *m, const dx_proof_t *p)
+{
+    for (uint32_t i = 0; i < p->nfuncs; i++) {
+        const dx_funcproof_t *fp = &p->funcs[i];
+        if (!fp->npre)
+            continue;
+        bool outside = m->has_start && m->start == fp->func;
+        if (m->declared && (m->declared[fp->func / 8] >> (fp->func % 8) & 1))
+            outside = true;
+        for (uint32_t e = 0; e < m->nexports && !outside; e++)
+            outside = m->exports[e].kind == DX_EXT_FUNC && m->exports[e].index == fp->func;
+        if (outside)
+            return fp;
+    }
+    return NULL;
+}
+
+static bool run(const dx_module_t *m, const dx_proof_t *proof, uint64_t budget, dx_arena_t *ar,
+                dx_vc_t *out, dx_error_t *out_err)
 {
     memset(out, 0, sizeof *out);
-    gen_t g = {.m = m, .ar = ar, .out = out};
+    gen_t g = {.m = m, .ar = ar, .out = out, .proof = proof};
     g.s = dx_solver_new(budget);
     if (g.s) /* one hard access must not starve the easy ones after it */
         dx_solver_set_query_budget(g.s, DX_VC_QUERY_BUDGET);
@@ -784,6 +1020,36 @@ bool dx_vc_module(const dx_module_t *m, uint64_t budget, dx_arena_t *ar, dx_vc_t
     dx_sv_assume(g.s, dx_sv_op(g.s, DX_SV_LE_U, entry.mem, k64(&g, g.mem_max)), 0);
     dx_sv_assume(g.s, dx_sv_op(g.s, DX_SV_EQ, dx_sv_op(g.s, DX_SV_AND, entry.mem,
                                                         k64(&g, PAGE - 1)), k64(&g, 0)), 0);
+    if (proof && proof->present) {
+        const dx_funcproof_t *bad = unchecked_pre(m, proof);
+        if (bad) { /* refuted at once: no call site could establish it */
+            out->refuted = true;
+            out->refutation = (dx_ob_t){bad->func, DX_OB_PRE, bad->offset, DX_SOLVE_REFUTED};
+            out->annotation = bad->pre[0].offset;
+        }
+        /* The module invariants hold initially: the globals' initial
+         * values, memory at its minimum. */
+        state_t init = {.reach = dx_sv_bool(g.s, true), .mem = k64(&g, min)};
+        init.globals = alloc(&g, MAX_TRACKED_GLOBALS * sizeof(val_t));
+        if (g.oom)
+            goto oom;
+        for (uint32_t i = 0; i < m->nglobals; i++) {
+            if (g.gslot[i] == UINT32_MAX)
+                continue;
+            dx_insn_t k;
+            size_t end;
+            const dx_global_t *gl = &m->globals[i];
+            dx_term_t v = NULL;
+            if (dx_const_insn(m, gl->init.off, &k, &end))
+                v = k.op == DX_OP_I32_CONST ? k32(&g, (uint32_t)k.u.i32)
+                  : k.op == DX_OP_I64_CONST ? k64(&g, (uint64_t)k.u.i64) : NULL;
+            init.globals[g.gslot[i]] = v ? (val_t){v, gl->type} : fresh_val(&g, gl->type);
+        }
+        g.cur = init;
+        g.func = 0;
+        g.insn_at = 0;
+        invariants(&g, false, &init);
+    }
     dx_code_t c;
     memset(&c, 0, sizeof c);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
@@ -807,6 +1073,24 @@ oom:
     return false;
 }
 
+bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, uint64_t budget,
+                  dx_arena_t *ar, dx_vc_t *out, dx_error_t *out_err)
+{
+    if (!run(m, proof && proof->present ? proof : NULL, budget, ar, out, out_err))
+        return false;
+    if (out->refuted || !out->claims_unproved)
+        return true;
+    /* Some claim was neither proved nor refuted within the budget: it
+     * cannot be assumed, and with it nothing that depended on it. Every
+     * access is judged again without any annotation. */
+    uint64_t unsettled = out->claims_unproved;
+    if (!run(m, NULL, budget, ar, out, out_err))
+        return false;
+    out->claims_unproved = unsettled;
+    out->annotations_dropped = true;
+    return true;
+}
+
 bool dx_vc_proved(void *ctx, uint32_t func, size_t insn)
 {
     const dx_vc_t *v = ctx;
@@ -825,6 +1109,7 @@ bool dx_vc_proved(void *ctx, uint32_t func, size_t insn)
 
 const char *dx_ob_kind_name(dx_ob_kind_t k)
 {
-    static const char *const names[] = {"load", "store"};
+    static const char *const names[] = {"load", "store", "pre", "post", "loop-entry",
+                                        "loop-keep", "invariant"};
     return (unsigned)k < DX_OB_KINDS ? names[k] : "?";
 }

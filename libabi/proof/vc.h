@@ -22,12 +22,19 @@
 #define DX_VC_H
 
 #include <dogma/module.h>
+#include <dogma/proof.h>
 
 #include "solver.h"
 
 typedef enum {
     DX_OB_LOAD,       /* a load's effective address + width <= memory size */
     DX_OB_STORE,      /* the same for a store */
+    /* claims of the module's (dogma.proof): refuted, the module is rejected */
+    DX_OB_PRE,        /* a callee's precondition, at a call */
+    DX_OB_POST,       /* a postcondition, at the function's end */
+    DX_OB_LOOP_ENTRY, /* a loop invariant, where the loop is entered */
+    DX_OB_LOOP_KEEP,  /* a loop invariant, at a branch back to the head */
+    DX_OB_INVARIANT,  /* a module invariant: initially, before calls, at ends */
     DX_OB_KINDS
 } dx_ob_kind_t;
 
@@ -44,6 +51,16 @@ typedef struct {
     uint64_t counts[DX_OB_KINDS][4]; /* [kind][verdict] */
     uint64_t spent;   /* solver resource units */
     uint64_t terms;   /* solver terms built: the conditions' size */
+    /* The module's claims: the first refuted one (the module must be
+     * rejected: the annotation at module offset `annotation` is false, or
+     * a call violates it), or, when some could not be settled within the
+     * budget, none of them was used: the accesses' verdicts are those
+     * without annotations. */
+    bool refuted;
+    dx_ob_t refutation;
+    size_t annotation;
+    uint64_t claims_unproved;
+    bool annotations_dropped;
 } dx_vc_t;
 
 /* The budget the tools use unless told otherwise (rlimit units). */
@@ -52,11 +69,12 @@ typedef struct {
 #define DX_VC_QUERY_BUDGET 200000ull
 
 /* Generates and discharges the obligations of every defined function of m
- * (decoded and validated), with a solver budget for the module (rlimit
+ * (decoded and validated), under the claims of proof (dx_proof_decode;
+ * NULL or not present: none), with a solver budget for the module (rlimit
  * units, 0: none). Everything allocated comes from ar. false: out of
  * memory, or the solver could not be created (out_err says). */
-bool dx_vc_module(const dx_module_t *m, uint64_t budget, dx_arena_t *ar, dx_vc_t *out,
-                  dx_error_t *out_err);
+bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, uint64_t budget,
+                  dx_arena_t *ar, dx_vc_t *out, dx_error_t *out_err);
 
 /* For the translator's `proved` strategy (dx_x64_opts_t.proved): ctx is a
  * dx_vc_t; true when the access at insn of func was proved. */

@@ -1,7 +1,8 @@
 /*
- * Instruction text and the name section, for dogma-objdump. Hosted only:
- * it prints with stdio. The decoder gives each instruction's immediates in
- * a dx_insn_t; this file only spells them.
+ * Instruction text, formulas and the name section, for dogma-objdump.
+ * Hosted only: it prints with stdio. The decoder gives each instruction's
+ * immediates in a dx_insn_t (a formula's operations in dx_fop_t); this
+ * file only spells them.
  */
 #include "disasm.h"
 
@@ -144,4 +145,77 @@ dx_name_t *dx_func_names(const dx_module_t *m)
         }
     }
     return names;
+}
+
+/* ---- formulas ------------------------------------------------------------ */
+
+/* A formula as a tree: each operation with the nodes of its operands. The
+ * postfix code builds it with a stack no deeper than the decoder allowed. */
+typedef struct fnode {
+    dx_fop_t op;
+    const dx_fopinfo_t *info;
+    int a, b; /* operand nodes, -1 for none */
+} fnode_t;
+
+static void print_fnode(FILE *f, const fnode_t *n, int i, bool top)
+{
+    const fnode_t *x = &n[i];
+    switch ((dx_fshape_t)x->info->shape) {
+    case DX_FS_I32: fprintf(f, "%d", x->op.u.i32); break;
+    case DX_FS_I64: fprintf(f, "%lld", (long long)x->op.u.i64); break;
+    case DX_FS_LOCAL:
+    case DX_FS_GLOBAL:
+    case DX_FS_RESULT: fprintf(f, "%s%u", x->info->infix, x->op.u.index); break;
+    case DX_FS_BOOL:
+    case DX_FS_MEMSIZE: fputs(x->info->infix, f); break;
+    case DX_FS_EXTEND:
+    case DX_FS_WRAP:
+        fprintf(f, "%s(", x->info->infix);
+        print_fnode(f, n, x->a, true);
+        fputc(')', f);
+        break;
+    case DX_FS_NOT:
+        fputc('!', f);
+        print_fnode(f, n, x->a, false);
+        break;
+    default: /* binary */
+        fputs(top ? "" : "(", f);
+        print_fnode(f, n, x->a, false);
+        fprintf(f, " %s ", x->info->infix);
+        print_fnode(f, n, x->b, false);
+        fputs(top ? "" : ")", f);
+        break;
+    }
+}
+
+void dx_print_expr(FILE *f, const dx_expr_t *e)
+{
+    /* at most one operation per byte; one more for an empty formula */
+    fnode_t *n = calloc(e->len + 1, sizeof *n);
+    int st[DX_PROOF_MAX_STACK], depth = 0, count = 0;
+    size_t pos = 0;
+    bool ok = n != NULL;
+    while (ok && pos < e->len) {
+        fnode_t *x = &n[count];
+        ok = dx_expr_next(e, &pos, &x->op);
+        if (!ok)
+            break;
+        x->info = dx_fop_info(x->op.op);
+        dx_fshape_t sh = (dx_fshape_t)x->info->shape;
+        int k = sh == DX_FS_ARITH || sh == DX_FS_CMP || sh == DX_FS_LOGIC ? 2
+                : sh == DX_FS_EXTEND || sh == DX_FS_WRAP || sh == DX_FS_NOT ? 1
+                                                                             : 0;
+        ok = depth >= k && depth - k < DX_PROOF_MAX_STACK;
+        if (!ok)
+            break;
+        x->a = k ? st[depth - k] : -1;
+        x->b = k == 2 ? st[depth - 1] : -1;
+        depth -= k;
+        st[depth++] = count++;
+    }
+    if (ok && depth == 1)
+        print_fnode(f, n, st[0], true);
+    else
+        fputs("<bad formula>", f);
+    free(n);
 }

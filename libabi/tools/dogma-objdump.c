@@ -8,7 +8,8 @@
  *       exports, start, element and data segments, dogma.abi, dogma.proof
  *   -d  disassembly of every function body, with module byte offsets
  *
- * The module is decoded and validated first, as verifierd would. An invalid
+ * The module is decoded and validated first, as verifierd would, and its
+ * dogma.proof section decoded and checked (not proved). An invalid
  * module is still shown as far as the decoder got, after its diagnostic,
  * and the exit status is 1; 0 when every module is valid, 2 on usage errors.
  */
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include <dogma/module.h>
+#include <dogma/proof.h>
 
 #include "disasm.h"
 #include "file.h"
@@ -206,11 +208,63 @@ static void show_dogma(const dx_module_t *m)
         }
         putchar('\n');
     }
-    if (m->has_proof)
-        printf("dogma.proof: %zu bytes at 0x%06zx, not checked (proof "
-               "checking is not built yet)\n", m->proof.len, m->proof.off);
-    else
+}
+
+/* The annotations, formulas in infix. The encoding is checked; the claims
+ * are not proved yet. */
+static void print_exprs(const char *what, const dx_expr_t *e, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        printf("    %s ", what);
+        dx_print_expr(stdout, &e[i]);
+        putchar('\n');
+    }
+}
+
+static void show_proof(const dx_module_t *m, const dx_proof_t *p,
+                       const dx_name_t *names)
+{
+    if (!p->present) {
         printf("dogma.proof: absent\n");
+        return;
+    }
+    printf("dogma.proof: %zu bytes at 0x%06zx, version %u, checked encoding "
+           "(not yet proved)\n", m->proof.len, m->proof.off, p->version);
+    printf("  %u lemmas, %u module invariants, %u functions annotated, "
+           "%u formulas\n", p->nlemmas, p->ninvariants, p->nfuncs, p->nformulas);
+    for (uint32_t i = 0; i < p->nlemmas; i++) {
+        printf("  lemma[%u] ", i);
+        print_name(p->lemmas[i]);
+        putchar('\n');
+    }
+    if (p->ninvariants)
+        printf("  module:\n");
+    print_exprs("invariant", p->invariants, p->ninvariants);
+    for (uint32_t i = 0; i < p->nfuncs; i++) {
+        const dx_funcproof_t *fp = &p->funcs[i];
+        printf("  func[%u]", fp->func);
+        if (names && names[fp->func].ptr) {
+            printf(" <");
+            print_name(names[fp->func]);
+            putchar('>');
+        }
+        printf(":\n");
+        print_exprs("pre ", fp->pre, fp->npre);
+        print_exprs("post", fp->post, fp->npost);
+        for (uint32_t l = 0; l < fp->nloops; l++) {
+            char what[32];
+            snprintf(what, sizeof what, "loop %u", fp->loops[l].loop);
+            print_exprs(what, fp->loops[l].inv, fp->loops[l].ninv);
+        }
+        if (fp->nhints) {
+            printf("    hints");
+            for (uint32_t h = 0; h < fp->nhints; h++) {
+                putchar(' ');
+                print_name(p->lemmas[fp->hints[h]]);
+            }
+            putchar('\n');
+        }
+    }
 }
 
 /* ---- -d -------------------------------------------------------------------- */
@@ -287,7 +341,10 @@ static int dump(const char *path, int what)
     dx_module_t m;
     dx_error_t err;
     dx_arena_init_malloc(&ar);
-    bool ok = dx_module_load(bytes, size, &ar, &m, &err);
+    dx_proof_t proof;
+    /* Any well-formed lemma name: the tools do not embed the library yet. */
+    bool ok = dx_module_load(bytes, size, &ar, &m, &err) &&
+              dx_proof_decode(&m, NULL, 0, &ar, &proof, &err);
     printf("%s: %s, %zu bytes\n", path, ok ? "valid Dogma module" : "INVALID", size);
     if (!ok) {
         char msg[512];
@@ -305,6 +362,7 @@ static int dump(const char *path, int what)
         show_exports(&m);
         show_segments(&m);
         show_dogma(&m);
+        show_proof(&m, &proof, names);
     }
     if (ok && (what & SHOW_D))
         show_code(&m, names);

@@ -109,6 +109,26 @@ static void print_json(const char *path, const dx_module_t *m, const dx_vc_t *v,
     printf("}}\n");
 }
 
+/* The module's claims: a refuted one rejects the module (status 1), with
+ * where the false annotation is and where it fails; unsettled ones are
+ * not used. */
+static int report_claims(const char *path, const dx_vc_t *v)
+{
+    if (v->refuted) {
+        fprintf(stderr,
+                "%s:0x%06zx: error: annotation refuted (%s, in func %u at 0x%06zx): the "
+                "module's proof claims something that is false; it is rejected\n",
+                path, v->annotation, dx_ob_kind_name((dx_ob_kind_t)v->refutation.kind),
+                v->refutation.func, v->refutation.insn);
+        return 1;
+    }
+    if (v->annotations_dropped)
+        fprintf(stderr, "%s: note: %llu claims of dogma.proof were not settled within the "
+                "budget: no annotation was used\n", path,
+                (unsigned long long)v->claims_unproved);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     bool json = false, functions = false;
@@ -157,14 +177,22 @@ int main(int argc, char **argv)
     } else {
         double t0 = now();
         dx_vc_t v;
-        if (!dx_vc_module(&m, budget, &ar, &v, &err)) {
+        dx_proof_t proof;
+        if (!dx_proof_decode(&m, NULL, 0, &ar, &proof, &err)) {
+            char msg[512];
+            dx_err_render(&err, path, msg, sizeof msg);
+            fprintf(stderr, "%s\n", msg);
+            rc = 1;
+        } else if (!dx_vc_module(&m, &proof, budget, &ar, &v, &err)) {
             fprintf(stderr, "%s: %s: cannot generate the verification conditions (out of "
                     "memory, or no solver)\n", prog, path);
             rc = 1;
-        } else if (json) {
-            print_json(path, &m, &v, now() - t0);
         } else {
-            print_table(path, &m, &v, now() - t0, functions);
+            if (json)
+                print_json(path, &m, &v, now() - t0);
+            else
+                print_table(path, &m, &v, now() - t0, functions);
+            rc = report_claims(path, &v);
         }
     }
     dx_arena_free(&ar);

@@ -41,11 +41,20 @@ status "$validate" --frobnicate "$module"
 status "$validate" --bench 0 "$module"
 [ $rc -eq 2 ] || fail "--bench 0: status $rc"
 
-# a module with dogma.proof: valid, with a note that it was not checked
-{ cat "$work/bad.wasm" | head -c 8; printf '\0\16\13dogma.proof\1\2'; } > "$work/proof.wasm"
+# a module with dogma.proof: its encoding is checked (not proved yet); one
+# module invariant, memsize == memsize, is valid; flags set are not
+{ head -c 8 "$work/bad.wasm"; printf '\0\25\13dogma.proof\1\0\0\1\3\24\24\100\0'; } > "$work/proof.wasm"
 status "$validate" "$work/proof.wasm"
 [ $rc -eq 0 ] || fail "dogma.proof module: status $rc"
-grep -q "not checked" "$work/err" || fail "dogma.proof: no unchecked note"
+[ -s "$work/out" ] || [ -s "$work/err" ] && fail "dogma.proof module: not silent"
+status "$validate" -v "$work/proof.wasm"
+grep -q "dogma.proof: 0 functions annotated, 1 formulas, checked encoding (not yet proved)" \
+    "$work/out" || fail "dogma.proof -v: no summary"
+{ head -c 8 "$work/bad.wasm"; printf '\0\16\13dogma.proof\1\2'; } > "$work/proofbad.wasm"
+status "$validate" "$work/proofbad.wasm"
+[ $rc -eq 1 ] || fail "bad dogma.proof: status $rc"
+want="$work/proofbad.wasm:0x000017: error: reserved dogma.proof flags set (expected 0, found 2)"
+[ "$(cat "$work/err")" = "$want" ] || fail "bad dogma.proof: got '$(cat "$work/err")', want '$want'"
 
 # dogma-objdump: sections, details, disassembly
 status "$objdump" -h -x -d "$module"
@@ -56,7 +65,11 @@ for s in "valid Dogma module" "Sections:" "code " "Types (" "Imports (" \
     grep -q -- "$s" "$work/out" || fail "objdump: no '$s' in its output"
 done
 status "$objdump" -x "$work/proof.wasm"
-grep -q "dogma.proof: 2 bytes .*not checked" "$work/out" || fail "objdump: proof not reported"
+grep -q "dogma.proof: 9 bytes .*checked encoding (not yet proved)" "$work/out" ||
+    fail "objdump: proof not reported"
+grep -q "invariant memsize == memsize" "$work/out" || fail "objdump: invariant not shown"
+status "$objdump" -x "$work/proofbad.wasm"
+[ $rc -eq 1 ] || fail "objdump bad dogma.proof: status $rc"
 status "$objdump" -h "$work/bad.wasm"
 [ $rc -eq 1 ] || fail "objdump invalid: status $rc"
 grep -q "type mismatch" "$work/err" || fail "objdump invalid: no diagnostic"

@@ -828,6 +828,8 @@ UT_TEST(dogma_abi_limits_and_duplicates)
     }
 }
 
+/* dx_module_load keeps the section's range only; its content is
+ * dx_proof_decode's (test_proof.c). */
 UT_TEST(dogma_proof_is_kept_unchecked)
 {
     wb_t b;
@@ -924,11 +926,12 @@ UT_TEST(translator_code_limit)
     wb_free(&b);
 }
 
-/* Must stay the last case in this file: the cases run in file order. */
+/* Must stay the last case in this file: the cases run in file order. The
+ * dogma.proof codes (PROOF_*) have theirs in test_proof.c. */
 UT_TEST(zz_every_code_has_a_golden_test)
 {
     for (int c = 1; c < DX_E_COUNT; c++)
-        if (!hit[c])
+        if (!hit[c] && strncmp(dx_err_name((dx_err_t)c), "PROOF_", 6) != 0)
             ut_fail(__FILE__, __LINE__, "no golden test for %s",
                     dx_err_name((dx_err_t)c));
 }

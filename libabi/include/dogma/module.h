@@ -65,6 +65,7 @@ enum {
     DX_T_FUNCREF = 0x70,
     DX_T_EXTERNREF = 0x6F,
     DX_T_ANY = 0x00,       /* validator: an operand of unknown type */
+    DX_T_BOOL = 0x01,      /* dogma.proof formulas only (proof.h) */
 };
 const char *dx_valtype_name(dx_valtype_t t); /* "i32", ..., "?" */
 
@@ -371,7 +372,7 @@ typedef struct dx_module {
     uint32_t nsections;
 
     dx_abi_t abi;
-    bool has_proof;        /* dogma.proof present: reported as unchecked */
+    bool has_proof;        /* dogma.proof present: dx_proof_decode checks it */
     dx_range_t proof;
 
     /* Functions that ref.func may name inside code (the specification's
@@ -469,6 +470,9 @@ bool dx_val_func(dx_val_t *v, uint32_t func, dx_error_t *out_err);
 /* Returns the type of local idx of the function being validated, or
  * DX_T_ANY when out of range. */
 dx_valtype_t dx_val_local_type(const dx_val_t *v, uint32_t idx);
+/* The same for defined function func of a decoded module (parameters
+ * first), searching its local runs. */
+dx_valtype_t dx_func_local_type(const dx_module_t *m, uint32_t func, uint32_t idx);
 
 /* ---- constant expressions of a loaded module ------------------------------
  * For whoever instantiates a module dx_module_load accepted (a global's

@@ -335,9 +335,23 @@ static int load(cli_t *c, const uint8_t *bytes, size_t size, dx_arena_t *ar,
             return 1;
         }
         double v0 = now();
-        if (!dx_vc_module(m, DX_VC_DEFAULT_BUDGET, ar, &vc, &err)) {
+        dx_proof_t proof;
+        if (!dx_proof_decode(m, NULL, 0, ar, &proof, &err)) {
+            char buf[512];
+            dx_err_render(&err, c->file, buf, sizeof buf);
+            fprintf(stderr, "%s\n", buf);
+            return 1;
+        }
+        if (!dx_vc_module(m, &proof, DX_VC_DEFAULT_BUDGET, ar, &vc, &err)) {
             fprintf(stderr, "dogma-run: %s: cannot generate the verification conditions\n",
                     c->file);
+            return 1;
+        }
+        if (vc.refuted) {
+            fprintf(stderr, "%s:0x%06zx: error: annotation refuted (%s, in func %u at "
+                    "0x%06zx): the module is rejected\n", c->file, vc.annotation,
+                    dx_ob_kind_name((dx_ob_kind_t)vc.refutation.kind), vc.refutation.func,
+                    vc.refutation.insn);
             return 1;
         }
         vc_secs = now() - v0;
