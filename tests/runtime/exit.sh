@@ -74,8 +74,12 @@ usage "unknown option" --frobnicate "$status"
 expect_err_grep "unknown option.*--frobnicate" "unknown option"
 usage "no module"
 usage "option without its value" --strategy
-usage "--strategy proved" --strategy proved "$status"
-expect_err_grep "proved.*not built yet" "--strategy proved"
+# strategy proved verifies first, then runs exactly as the others do
+run --strategy proved "$status"
+expect_rc 0 "--strategy proved"
+expect_out "no arguments" "--strategy proved"
+run --strategy proved "$status" return 7
+expect_rc 7 "--strategy proved: return 7"
 usage "--strategy unknown" --strategy fast "$status"
 usage "--max-stack below 1M" --max-stack 512K "$status"
 usage "--env without =" --env NOEQUALS "$status"

@@ -222,6 +222,29 @@ typedef struct {
     size_t f_load; /* module offset of f's load */
 } annotated_t;
 
+/* Loads the module in b, decodes its proof and verifies it; the verdicts
+ * are kept (malloc'd) past the module. */
+static void verify_built(wb_t *b, annotated_t *out)
+{
+    memset(&out->v, 0, sizeof out->v);
+    dx_arena_t ar;
+    dx_arena_init_malloc(&ar);
+    dx_module_t m;
+    dx_error_t err;
+    dx_proof_t proof;
+    UT_CHECK(dx_module_load(b->p, b->n, &ar, &m, &err));
+    out->decoded = dx_proof_decode(&m, NULL, 0, &ar, &proof, &err);
+    if (out->decoded)
+        UT_CHECK(dx_vc_module(&m, &proof, 0, &ar, &out->v, &err));
+    dx_ob_t *obs = malloc((out->v.nobs + 1) * sizeof *obs);
+    UT_CHECK(obs != NULL);
+    if (out->decoded && out->v.nobs)
+        memcpy(obs, out->v.obs, out->v.nobs * sizeof *obs);
+    out->v.obs = obs;
+    dx_arena_free(&ar);
+    wb_free(b);
+}
+
 static void annotated(uint32_t arg, int64_t k, uint32_t load_off, annotated_t *out)
 {
     wb_t b;
@@ -265,23 +288,7 @@ static void annotated(uint32_t arg, int64_t k, uint32_t load_off, annotated_t *o
     wb_bytes(&b, "\x00\x00\x00", 3);
     wb_close(&b);
 
-    dx_arena_t ar;
-    dx_arena_init_malloc(&ar);
-    dx_module_t m;
-    dx_error_t err;
-    dx_proof_t proof;
-    UT_CHECK(dx_module_load(b.p, b.n, &ar, &m, &err));
-    out->decoded = dx_proof_decode(&m, NULL, 0, &ar, &proof, &err);
-    if (out->decoded)
-        UT_CHECK(dx_vc_module(&m, &proof, 0, &ar, &out->v, &err));
-    /* keep the verdicts past the arena */
-    dx_ob_t *obs = malloc((out->v.nobs + 1) * sizeof *obs);
-    UT_CHECK(obs != NULL);
-    if (out->decoded && out->v.nobs)
-        memcpy(obs, out->v.obs, out->v.nobs * sizeof *obs);
-    out->v.obs = obs;
-    dx_arena_free(&ar);
-    wb_free(&b);
+    verify_built(&b, out);
 }
 
 static dx_solve_t ob_at(const annotated_t *a, size_t insn)
@@ -394,22 +401,7 @@ static void looped(int32_t bound, annotated_t *out)
     wb_u(&b, 0);                        /* no hints */
     wb_close(&b);
 
-    dx_arena_t ar;
-    dx_arena_init_malloc(&ar);
-    dx_module_t m;
-    dx_error_t err;
-    dx_proof_t proof;
-    UT_CHECK(dx_module_load(b.p, b.n, &ar, &m, &err));
-    out->decoded = dx_proof_decode(&m, NULL, 0, &ar, &proof, &err);
-    if (out->decoded)
-        UT_CHECK(dx_vc_module(&m, &proof, 0, &ar, &out->v, &err));
-    dx_ob_t *obs = malloc((out->v.nobs + 1) * sizeof *obs);
-    UT_CHECK(obs != NULL);
-    if (out->decoded && out->v.nobs)
-        memcpy(obs, out->v.obs, out->v.nobs * sizeof *obs);
-    out->v.obs = obs;
-    dx_arena_free(&ar);
-    wb_free(&b);
+    verify_built(&b, out);
 }
 
 UT_TEST(loop_invariant_proves_the_body)
