@@ -17,6 +17,7 @@
  */
 #include <dogma/imports.h>
 #include <dogma/module.h>
+#include <dogma/proof.h>
 #include <dogma/translate.h>
 #include <kern/string.h>
 
@@ -437,6 +438,15 @@ void vd_load(const vd_job_t *job, vd_reply_t *out, uint32_t *out_proc)
     if (!dx_x64_translate(&m, &opts, &ar, &x, &err)) {
         dx_err_render(&err, job->name, out->text, sizeof out->text);
         out->status = err.code == DX_E_TOO_LARGE ? -DOGMA_E_NO_MEMORY : VD_REJECTED;
+        return;
+    }
+    /* A proof section is checked for its form (the bodies are validated
+     * now, which its loop ordinals need), and rejected if malformed; its
+     * claims are not proved here: no Z3 inside the OS yet. */
+    dx_proof_t proof;
+    if (!dx_proof_decode(&m, NULL, 0, &ar, &proof, &err)) {
+        dx_err_render(&err, job->name, out->text, sizeof out->text);
+        out->status = VD_REJECTED;
         return;
     }
     uint64_t rt_size = (uint64_t)(vd_rt_image_end - vd_rt_image);

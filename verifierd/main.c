@@ -308,7 +308,7 @@ void _start(uint64_t block)
         die("make its heap", -DOGMA_E_NO_MEMORY);
     vd_log("verifierd: ready; translation strategy checked (every memory access bounds-checked "
            "at run time); no Z3 inside the OS yet: proofs are checked on the host "
-           "(dogma-verify), so dogma.proof sections are ignored here");
+           "(dogma-verify), so a dogma.proof section is checked for its form only");
     start_driverd();
     for (;;) {
         dogma_wait_item_t items[MAX_CLIENTS];
