@@ -66,6 +66,7 @@ const char *dx_solver_error(const dx_solver_t *s);
 dx_term_t dx_sv_const(dx_solver_t *s, uint64_t value, unsigned width);
 dx_term_t dx_sv_var(dx_solver_t *s, const char *name, unsigned width);
 dx_term_t dx_sv_bool(dx_solver_t *s, bool value);
+dx_term_t dx_sv_bool_var(dx_solver_t *s, const char *name);
 dx_term_t dx_sv_op(dx_solver_t *s, dx_sv_op_t op, dx_term_t a, dx_term_t b);
 dx_term_t dx_sv_not(dx_solver_t *s, dx_term_t a);
 /* if c then a else b (c a bool, a and b of one sort) */

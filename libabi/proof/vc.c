@@ -124,6 +124,24 @@ static dx_term_t fresh(gen_t *g, unsigned width)
 }
 
 static val_t fresh_val(gen_t *g, dx_valtype_t t) { return (val_t){fresh(g, width_of(t)), t}; }
+
+/* A path condition, named: a boolean variable defined once (a fact of the
+ * function's scope) stands for the condition, so an obligation's query is
+ * `name => goal` and the solver does not take the whole condition in
+ * again for every access. */
+static dx_term_t named(gen_t *g, dx_term_t cond)
+{
+    char name[24];
+    unsigned n = g->fresh++, i = sizeof name - 1;
+    name[i] = 0;
+    do
+        name[--i] = (char)('0' + n % 10);
+    while ((n /= 10) && i > 1);
+    name[--i] = '?';
+    dx_term_t v = dx_sv_bool_var(g->s, name + i);
+    dx_sv_assume(g->s, dx_sv_op(g->s, DX_SV_EQ, v, cond), 0);
+    return v;
+}
 static dx_term_t k64(gen_t *g, uint64_t v) { return dx_sv_const(g->s, v, 64); }
 static dx_term_t k32(gen_t *g, uint64_t v) { return dx_sv_const(g->s, v, 32); }
 
@@ -178,7 +196,7 @@ static void merge_into(gen_t *g, frame_t *f, const val_t *vals, uint32_t n)
     for (uint32_t j = 0; j < n; j++)
         f->end_vals[j].t = meet(g, ra, f->end_vals[j].t, rb, vals[j].t,
                                 width_of(vals[j].ty));
-    f->end.reach = dx_sv_op(g->s, DX_SV_BOR, ra, rb);
+    f->end.reach = named(g, dx_sv_op(g->s, DX_SV_BOR, ra, rb));
 }
 
 /* ---- the operand stack ------------------------------------------------------------- */
@@ -772,8 +790,8 @@ static void insn(gen_t *g, const dx_insn_t *in)
             f->els_vals[i] = g->stack[g->height - f->nparams + i];
         if (g->cur.reach) {
             dx_term_t nz = dx_sv_op(s, DX_SV_NE, c.t, k32(g, 0));
-            f->els.reach = dx_sv_op(s, DX_SV_BAND, g->cur.reach, dx_sv_not(s, nz));
-            g->cur.reach = dx_sv_op(s, DX_SV_BAND, g->cur.reach, nz);
+            f->els.reach = named(g, dx_sv_op(s, DX_SV_BAND, g->cur.reach, dx_sv_not(s, nz)));
+            g->cur.reach = named(g, dx_sv_op(s, DX_SV_BAND, g->cur.reach, nz));
         }
         return;
     case DX_OP_ELSE:
@@ -802,9 +820,9 @@ static void insn(gen_t *g, const dx_insn_t *in)
         if (!here)
             return;
         dx_term_t nz = dx_sv_op(s, DX_SV_NE, c.t, k32(g, 0));
-        g->cur.reach = dx_sv_op(s, DX_SV_BAND, here, nz);
+        g->cur.reach = named(g, dx_sv_op(s, DX_SV_BAND, here, nz));
         branch(g, in->u.index);
-        g->cur.reach = dx_sv_op(s, DX_SV_BAND, here, dx_sv_not(s, nz));
+        g->cur.reach = named(g, dx_sv_op(s, DX_SV_BAND, here, dx_sv_not(s, nz)));
         return;
     }
     case DX_OP_BR_TABLE: {

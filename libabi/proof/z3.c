@@ -130,6 +130,13 @@ dx_term_t dx_sv_var(dx_solver_t *s, const char *name, unsigned width)
     return term(s, Z3_mk_const(s->ctx, sym, Z3_mk_bv_sort(s->ctx, width)));
 }
 
+dx_term_t dx_sv_bool_var(dx_solver_t *s, const char *name)
+{
+    if (s->failed)
+        return NULL;
+    return term(s, Z3_mk_const(s->ctx, Z3_mk_string_symbol(s->ctx, name), Z3_mk_bool_sort(s->ctx)));
+}
+
 dx_term_t dx_sv_bool(dx_solver_t *s, bool value)
 {
     if (s->failed)
