@@ -80,11 +80,6 @@ static void reject(vd_reply_t *out, const char *fmt, ...)
     out->status = VD_REJECTED;
 }
 
-static bool name_is(dx_name_t n, const char *s)
-{
-    return strlen(s) == n.len && memcmp(n.ptr, s, n.len) == 0;
-}
-
 /* ---- imports -------------------------------------------------------------------- */
 typedef struct {
     const char *name, *params, *results;
@@ -96,25 +91,6 @@ static const import_def_t imports[] = {
     DOGMA_IMPORTS(IMP_ROW)
 #undef IMP_ROW
 };
-
-static char type_char(dx_valtype_t t)
-{
-    return t == DX_T_I32 ? 'i' : t == DX_T_I64 ? 'I' : t == DX_T_F32 ? 'f'
-         : t == DX_T_F64 ? 'F' : '?';
-}
-
-static bool types_match(const dx_functype_t *t, const import_def_t *d)
-{
-    if (strlen(d->params) != t->nparams || strlen(d->results) != t->nresults)
-        return false;
-    for (uint32_t i = 0; i < t->nparams; i++)
-        if (d->params[i] != type_char(t->params[i]))
-            return false;
-    for (uint32_t i = 0; i < t->nresults; i++)
-        if (d->results[i] != type_char(t->results[i]))
-            return false;
-    return true;
-}
 
 /* ids[f] for each function import, or a rejection. */
 static bool bind_imports(const dx_module_t *m, uint8_t *ids, vd_reply_t *out)
@@ -129,18 +105,18 @@ static bool bind_imports(const dx_module_t *m, uint8_t *ids, vd_reply_t *out)
             return false;
         }
         const import_def_t *d = NULL;
-        if (name_is(im->module, "dogma"))
+        if (dx_name_is(im->module, "dogma"))
             for (size_t k = 0; k < sizeof imports / sizeof imports[0] && !d; k++)
-                if (name_is(im->field, imports[k].name))
+                if (dx_name_is(im->field, imports[k].name))
                     d = &imports[k];
         if (!d) {
             reject(out, "0x%zx: import not provided: %.*s.%.*s%s", im->offset, ml, im->module.ptr,
                    fl, im->field.ptr,
-                   name_is(im->module, "wasi_snapshot_preview1")
+                   dx_name_is(im->module, "wasi_snapshot_preview1")
                        ? " (link the SDK's WASI adapter: add_dogma_module)" : "");
             return false;
         }
-        if (!types_match(dx_func_type(m, im->index), d)) {
+        if (!dx_functype_is(dx_func_type(m, im->index), d->params, d->results)) {
             reject(out, "0x%zx: import dogma.%s has the wrong type (expected (%s) -> (%s))",
                    im->offset, d->name, d->params, d->results);
             return false;
@@ -177,7 +153,7 @@ static bool check_caps(const dx_module_t *m, const vd_job_t *job, vd_reply_t *ou
         const dx_capreq_t *c = &m->abi.caps[i];
         const vd_grant_t *g = NULL;
         for (uint32_t k = 0; k < job->ngrants && !g; k++)
-            if (name_is(c->name, job->grants[k].role))
+            if (dx_name_is(c->name, job->grants[k].role))
                 g = &job->grants[k];
         dogma_cap_info_t ci = {0};
         if (g && VS2(DOGMA_SYS_cap_info, g->handle, &ci).r >= 0 && covers(c, &ci))
@@ -376,7 +352,7 @@ static int32_t export_start(const dx_module_t *m, vd_reply_t *out)
 {
     for (uint32_t i = 0; i < m->nexports; i++) {
         const dx_export_t *e = &m->exports[i];
-        if (e->kind != DX_EXT_FUNC || !name_is(e->name, "_start"))
+        if (e->kind != DX_EXT_FUNC || !dx_name_is(e->name, "_start"))
             continue;
         const dx_functype_t *t = dx_func_type(m, e->index);
         if (t->nparams || t->nresults) {
@@ -389,16 +365,31 @@ static int32_t export_start(const dx_module_t *m, vd_reply_t *out)
     return -1;
 }
 
-void vd_load(const vd_job_t *job, vd_reply_t *out, uint32_t *out_proc)
+/* One load in progress. */
+typedef struct {
+    const vd_job_t *job;
+    vd_reply_t *out;
+    dx_arena_t ar;
+    dx_module_t m;
+    dx_x64_t x;
+    uint8_t *ids;           /* per function import: its DOGMA_IMP_* */
+    int32_t main_fn;        /* the export _start */
+    uint64_t mem_min, mem_max;
+    layout_t l;
+    uint8_t *code, *data, *mem;
+    uint32_t hc, hd, hm;    /* their regions */
+} load_t;
+
+/* Copy, decode, bind the imports, translate, check the proof section's
+ * form. false: refused (out says why). */
+static bool check(load_t *ld, uint64_t t0)
 {
-    uint64_t t0 = now_ns();
-    memset(out, 0, sizeof *out);
-    *out_proc = 0;
-    out->module_bytes = (uint32_t)job->size;
+    const vd_job_t *job = ld->job;
+    vd_reply_t *out = ld->out;
     if (job->size > VD_MODULE_MAX) {
         reject(out, "the module is %zu bytes; the loader takes at most %u", job->size,
                VD_MODULE_MAX);
-        return;
+        return false;
     }
     /* Everything from here reads verifierd's own copy: the client may
      * still write the region the module came in (a shared read-write
@@ -407,158 +398,182 @@ void vd_load(const vd_job_t *job, vd_reply_t *out, uint32_t *out_proc)
     uint8_t *bytes = heap_alloc(NULL, job->size ? job->size : 1);
     if (!bytes) {
         out->status = -DOGMA_E_NO_MEMORY;
-        return;
+        return false;
     }
     memcpy(bytes, job->bytes, job->size);
     out->hash = fnv1a(bytes, job->size);
-    dx_arena_t ar;
-    dx_arena_init(&ar, (dx_allocator_t){heap_alloc, heap_free, NULL});
-    dx_arena_seed(&ar, out->hash, t0);
-    dx_module_t m;
+    dx_arena_init(&ld->ar, (dx_allocator_t){heap_alloc, heap_free, NULL});
+    dx_arena_seed(&ld->ar, out->hash, t0);
     dx_error_t err;
-    if (!dx_module_decode(bytes, job->size, &ar, &m, &err)) {
+    if (!dx_module_decode(bytes, job->size, &ld->ar, &ld->m, &err)) {
         dx_err_render(&err, job->name, out->text, sizeof out->text);
         out->status = VD_REJECTED;
-        return;
+        return false;
     }
-    uint8_t *ids = dx_arena_alloc(&ar, m.nfunc_imports + 1);
-    int32_t main_fn;
-    if (!ids || !bind_imports(&m, ids, out) || (main_fn = export_start(&m, out)) < 0 ||
-        (job->run && !check_caps(&m, job, out))) {
-        if (!ids)
-            out->status = -DOGMA_E_NO_MEMORY;
-        return;
+    const dx_module_t *m = &ld->m;
+    ld->ids = dx_arena_alloc(&ld->ar, m->nfunc_imports + 1);
+    if (!ld->ids) {
+        out->status = -DOGMA_E_NO_MEMORY;
+        return false;
     }
-    if (m.nmemories && m.memories[0].imported) {
+    if (!bind_imports(m, ld->ids, out) || (ld->main_fn = export_start(m, out)) < 0 ||
+        (job->run && !check_caps(m, job, out)))
+        return false;
+    if (m->nmemories && m->memories[0].imported) {
         reject(out, "the memory must be defined, not imported");
-        return;
+        return false;
     }
     dx_x64_opts_t opts = {.strategy = DX_STRATEGY_CHECKED};
-    dx_x64_t x;
-    if (!dx_x64_translate(&m, &opts, &ar, &x, &err)) {
+    if (!dx_x64_translate(m, &opts, &ld->ar, &ld->x, &err)) {
         dx_err_render(&err, job->name, out->text, sizeof out->text);
         out->status = err.code == DX_E_TOO_LARGE ? -DOGMA_E_NO_MEMORY : VD_REJECTED;
-        return;
+        return false;
     }
     /* A proof section is checked for its form (the bodies are validated
      * now, which its loop ordinals need), and rejected if malformed; its
      * claims are not proved here: no Z3 inside the OS yet. */
     dx_proof_t proof;
-    if (!dx_proof_decode(&m, NULL, 0, &ar, &proof, &err)) {
+    if (!dx_proof_decode(m, NULL, 0, &ld->ar, &proof, &err)) {
         dx_err_render(&err, job->name, out->text, sizeof out->text);
         out->status = VD_REJECTED;
-        return;
+        return false;
     }
-    uint64_t rt_size = (uint64_t)(vd_rt_image_end - vd_rt_image);
-    uint64_t code_off = ALIGN16(rt_size);
-    out->code_bytes = (uint32_t)(code_off + x.size);
-    out->functions = m.nfuncs - m.nfunc_imports;
-    out->accesses = (uint32_t)(x.stats.acc_checked + x.stats.acc_guarded + x.stats.acc_proved);
-
-    uint64_t mem_min = 0, mem_max = 0;
-    if (m.nmemories) {
-        const dx_limits_t *ml = &m.memories[0].limits;
-        mem_min = ml->min << 16;
-        mem_max = ml->has_max ? ml->max << 16 : MEM_MAX_DEFAULT;
-        if (mem_max > MEM_MAX_DEFAULT)
-            mem_max = MEM_MAX_DEFAULT > mem_min ? MEM_MAX_DEFAULT : mem_min;
-        if (mem_min > MEM_MAX_DEFAULT) {
+    /* Memory 0: reserved at its maximum, or the loader's default. */
+    if (m->nmemories) {
+        const dx_limits_t *ml = &m->memories[0].limits;
+        ld->mem_min = ml->min << 16;
+        ld->mem_max = ml->has_max ? ml->max << 16 : MEM_MAX_DEFAULT;
+        if (ld->mem_max > MEM_MAX_DEFAULT)
+            ld->mem_max = MEM_MAX_DEFAULT > ld->mem_min ? MEM_MAX_DEFAULT : ld->mem_min;
+        if (ld->mem_min > MEM_MAX_DEFAULT) {
             reject(out, "the memory's initial size (%lu MiB) is over the loader's limit of %llu "
-                   "MiB", mem_min >> 20, MEM_MAX_DEFAULT >> 20);
-            return;
+                   "MiB", ld->mem_min >> 20, MEM_MAX_DEFAULT >> 20);
+            return false;
         }
     }
-    layout_t l;
-    plan(&m, &x, job, &l);
+    return true;
+}
 
-    if (!job->run) {
-        out->time_us = (uint32_t)((now_ns() - t0) / 1000);
-        vd_snprintf(out->text, sizeof out->text, "valid: %u functions, %u imports, %u bytes of "
-                    "code, %u memory accesses checked at run time; asks for %u capabilities",
-                    out->functions, m.nfunc_imports, out->code_bytes, out->accesses,
-                    m.abi.ncaps);
-        return;
-    }
-
-    uint8_t *code, *data, *mem;
-    uint32_t hc = region(code_off + x.size, &code), hd = region(l.size, &data);
-    uint32_t hm = region(mem_max, &mem);
-    if (!hc || !hd || !hm) {
-        dispose(hc), dispose(hd), dispose(hm);
-        out->status = -DOGMA_E_NO_MEMORY;
-        vd_snprintf(out->text, sizeof out->text, "out of memory for the new process");
-        return;
-    }
-    inst_t in = {&m, data, mem, mem_min, &l};
-    if (!instantiate(&in, &x, job, out)) {
-        dispose(hc), dispose(hd), dispose(hm);
-        return;
-    }
-    memcpy(code, vd_rt_image, rt_size);
-    memcpy(code + code_off, x.code, x.size);
-    uint8_t *tcode = code + code_off;
-
-    /* The translation block's header, the runtime's words. */
+/* The new process's regions filled in: the runtime and the translated
+ * code, the translation block's header and the runtime's words, the
+ * function references, the runtime's state, the start block. */
+static void fill(load_t *ld, uint64_t code_off)
+{
+    const dx_module_t *m = &ld->m;
+    const dx_x64_t *x = &ld->x;
+    const layout_t *l = &ld->l;
+    uint8_t *code = ld->code, *data = ld->data, *tcode = code + code_off;
+    memcpy(code, vd_rt_image, (size_t)(vd_rt_image_end - vd_rt_image));
+    memcpy(tcode, x->code, x->size);
     const uint32_t *hdr = (const uint32_t *)(const void *)vd_rt_image;
     uint64_t *w = (uint64_t *)(void *)data;
-    w[DX_PB_MEM_SIZE / 8] = mem_min;
-    w[DX_PB_MEM_BASE / 8] = (uint64_t)(uintptr_t)mem;
+    w[DX_PB_MEM_SIZE / 8] = ld->mem_min;
+    w[DX_PB_MEM_BASE / 8] = (uint64_t)(uintptr_t)ld->mem;
     w[DX_PB_HOSTCALL / 8] = (uint64_t)(uintptr_t)(code + hdr[VRT_HDR_HOSTCALL / 4]);
     w[DX_PB_MORESTACK / 8] = (uint64_t)(uintptr_t)(code + hdr[VRT_HDR_MORESTACK / 4]);
     w[DX_PB_YIELD / 8] = (uint64_t)(uintptr_t)(code + hdr[VRT_HDR_YIELD / 4]);
-    w[DX_PB_FUNCS / 8] = funcref(&in, 0);
-    w[VRT_PB_STATE / 8] = (uint64_t)(uintptr_t)(data + l.vrt);
-    w[VRT_PB_RT_STACK / 8] = (uint64_t)(uintptr_t)(data + l.size);
-    dx_x64_funcref_t *fr = (dx_x64_funcref_t *)(void *)(data + l.funcs);
-    for (uint32_t f = 0; f < m.nfuncs; f++)
-        fr[f] = (dx_x64_funcref_t){dx_x64_type_tag(&m, m.funcs[f].type),
-                                   (uint64_t)(uintptr_t)(tcode + x.func_code[f])};
-    memcpy(data + l.ids, ids, m.nfunc_imports);
-    start_block(data + l.start, job);
-    vrt_t *st = (vrt_t *)(void *)(data + l.vrt);
+    w[DX_PB_FUNCS / 8] = (uint64_t)(uintptr_t)(data + l->funcs);
+    w[VRT_PB_STATE / 8] = (uint64_t)(uintptr_t)(data + l->vrt);
+    w[VRT_PB_RT_STACK / 8] = (uint64_t)(uintptr_t)(data + l->size);
+    dx_x64_funcref_t *fr = (dx_x64_funcref_t *)(void *)(data + l->funcs);
+    for (uint32_t f = 0; f < m->nfuncs; f++)
+        fr[f] = (dx_x64_funcref_t){dx_x64_type_tag(m, m->funcs[f].type),
+                                   (uint64_t)(uintptr_t)(tcode + x->func_code[f])};
+    memcpy(data + l->ids, ld->ids, m->nfunc_imports);
+    start_block(data + l->start, ld->job);
+    vrt_t *st = (vrt_t *)(void *)(data + l->vrt);
     *st = (vrt_t){
         .magic = VRT_MAGIC,
         .code = (uint64_t)(uintptr_t)tcode,
-        .mem_max = mem_max,
-        .start_adapter = m.has_start && x.func_adapter[m.start] != DX_X64_NONE
-                             ? (uint64_t)(uintptr_t)(tcode + x.func_adapter[m.start]) : 0,
-        .main_adapter = (uint64_t)(uintptr_t)(tcode + x.func_adapter[main_fn]),
-        .xfer = x.layout.xfer,
-        .tables_off = x.layout.tables,
-        .nimports = m.nfunc_imports,
-        .ntables = m.ntables,
-        .ndatas = m.ndatas,
-        .nelems = m.nelems,
-        .imports = (uint64_t)(uintptr_t)(data + l.ids),
-        .tables = (uint64_t)(uintptr_t)(data + l.tables),
-        .datas = (uint64_t)(uintptr_t)(data + l.datas),
-        .elems = (uint64_t)(uintptr_t)(data + l.segs),
-        .start_block = (uint64_t)(uintptr_t)(data + l.start),
-        .start_size = start_size(job),
+        .mem_max = ld->mem_max,
+        .start_adapter = m->has_start && x->func_adapter[m->start] != DX_X64_NONE
+                             ? (uint64_t)(uintptr_t)(tcode + x->func_adapter[m->start]) : 0,
+        .main_adapter = (uint64_t)(uintptr_t)(tcode + x->func_adapter[ld->main_fn]),
+        .xfer = x->layout.xfer,
+        .tables_off = x->layout.tables,
+        .nimports = m->nfunc_imports,
+        .ntables = m->ntables,
+        .ndatas = m->ndatas,
+        .nelems = m->nelems,
+        .imports = (uint64_t)(uintptr_t)(data + l->ids),
+        .tables = (uint64_t)(uintptr_t)(data + l->tables),
+        .datas = (uint64_t)(uintptr_t)(data + l->datas),
+        .elems = (uint64_t)(uintptr_t)(data + l->segs),
+        .start_block = (uint64_t)(uintptr_t)(data + l->start),
+        .start_size = start_size(ld->job),
     };
+}
 
-    uint32_t grants[2 + VD_MAX_GRANTS] = {hd, hm};
+/* Asks the kernel to start it; the process handle, or 0 (out says why). */
+static uint32_t start(load_t *ld)
+{
+    const vd_job_t *job = ld->job;
+    uint32_t grants[2 + VD_MAX_GRANTS] = {ld->hd, ld->hm};
     for (uint32_t i = 0; i < job->ngrants; i++)
         grants[2 + i] = job->grants[i].handle;
     dogma_map_code_t desc = {
         .grants = (uint64_t)(uintptr_t)grants,
         .ngrants = 2 + job->ngrants,
         .flags = job->flags & VD_F_INIT ? DOGMA_MAP_INIT : 0,
-        .arg = (uint64_t)(uintptr_t)data,
-        .xblock = (uint64_t)(uintptr_t)data,
+        .arg = (uint64_t)(uintptr_t)ld->data,
+        .xblock = (uint64_t)(uintptr_t)ld->data,
     };
     strlcpy(desc.name, job->name, sizeof desc.name);
-    vsys_t r = VS4(DOGMA_SYS_proc_map_code, loader, hc, hdr[VRT_HDR_START / 4], &desc);
-    out->time_us = (uint32_t)((now_ns() - t0) / 1000);
+    const uint32_t *hdr = (const uint32_t *)(const void *)vd_rt_image;
+    vsys_t r = VS4(DOGMA_SYS_proc_map_code, loader, ld->hc, hdr[VRT_HDR_START / 4], &desc);
     if (r.r < 0) {
-        dispose(hc), dispose(hd), dispose(hm);
-        out->status = (int32_t)r.r;
-        vd_snprintf(out->text, sizeof out->text, "the kernel refused to start it (error %ld)",
-                    -r.r);
+        ld->out->status = (int32_t)r.r;
+        vd_snprintf(ld->out->text, sizeof ld->out->text,
+                    "the kernel refused to start it (error %ld)", -r.r);
+        return 0;
+    }
+    ld->out->pid = (uint32_t)r.r1;
+    return (uint32_t)r.r;
+}
+
+void vd_load(const vd_job_t *job, vd_reply_t *out, uint32_t *out_proc)
+{
+    uint64_t t0 = now_ns();
+    memset(out, 0, sizeof *out);
+    *out_proc = 0;
+    out->module_bytes = (uint32_t)job->size;
+    static load_t ld; /* big; one load at a time */
+    memset(&ld, 0, sizeof ld);
+    ld.job = job, ld.out = out;
+    if (!check(&ld, t0))
+        return;
+    const dx_module_t *m = &ld.m;
+    uint64_t code_off = ALIGN16((uint64_t)(vd_rt_image_end - vd_rt_image));
+    out->code_bytes = (uint32_t)(code_off + ld.x.size);
+    out->functions = m->nfuncs - m->nfunc_imports;
+    out->accesses = (uint32_t)(ld.x.stats.acc_checked + ld.x.stats.acc_guarded +
+                               ld.x.stats.acc_proved);
+    plan(m, &ld.x, job, &ld.l);
+    if (!job->run) {
+        out->time_us = (uint32_t)((now_ns() - t0) / 1000);
+        vd_snprintf(out->text, sizeof out->text, "valid: %u functions, %u imports, %u bytes of "
+                    "code, %u memory accesses checked at run time; asks for %u capabilities",
+                    out->functions, m->nfunc_imports, out->code_bytes, out->accesses,
+                    m->abi.ncaps);
         return;
     }
-    *out_proc = (uint32_t)r.r;
-    out->pid = (uint32_t)r.r1;
+    ld.hc = region(code_off + ld.x.size, &ld.code);
+    ld.hd = region(ld.l.size, &ld.data);
+    ld.hm = region(ld.mem_max, &ld.mem);
+    inst_t in = {m, ld.data, ld.mem, ld.mem_min, &ld.l};
+    bool ok = ld.hc && ld.hd && ld.hm;
+    if (!ok) {
+        out->status = -DOGMA_E_NO_MEMORY;
+        vd_snprintf(out->text, sizeof out->text, "out of memory for the new process");
+    } else if ((ok = instantiate(&in, &ld.x, job, out))) {
+        fill(&ld, code_off);
+        ok = (*out_proc = start(&ld)) != 0;
+    }
+    out->time_us = (uint32_t)((now_ns() - t0) / 1000);
+    if (!ok) {
+        dispose(ld.hc), dispose(ld.hd), dispose(ld.hm);
+        return;
+    }
     vd_snprintf(out->text, sizeof out->text, "started as pid %u: %u functions, %u bytes of code",
                 out->pid, out->functions, out->code_bytes);
 }

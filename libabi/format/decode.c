@@ -452,6 +452,34 @@ static void sec_global(dec_t *d)
     }
 }
 
+/* ---- signatures and names for the binders (module.h) -------------------------- */
+static bool types_are(const dx_valtype_t *v, uint32_t n, const char *letters)
+{
+    uint32_t i = 0;
+    for (; i < n && letters[i]; i++) {
+        dx_valtype_t want = letters[i] == 'i' ? DX_T_I32 : letters[i] == 'I' ? DX_T_I64
+                          : letters[i] == 'f' ? DX_T_F32 : letters[i] == 'F' ? DX_T_F64 : 0;
+        if (v[i] != want)
+            return false;
+    }
+    return i == n && !letters[i];
+}
+
+bool dx_functype_is(const dx_functype_t *t, const char *params, const char *results)
+{
+    return types_are(t->params, t->nparams, params) &&
+           types_are(t->results, t->nresults, results);
+}
+
+bool dx_name_is(dx_name_t n, const char *s)
+{
+    uint32_t i = 0;
+    for (; i < n.len && s[i]; i++)
+        if (n.ptr[i] != s[i])
+            return false;
+    return i == n.len && !s[i];
+}
+
 /* ---- exports and start ------------------------------------------------------- */
 
 static bool name_eq(dx_name_t a, dx_name_t b)

@@ -208,9 +208,99 @@ static int64_t handles_ok(call_t *c, uint64_t hs, uint64_t n)
     return 0;
 }
 
-static int64_t import(call_t *c)
+static int64_t imp_random(call_t *c)
+{
+    uint64_t *a = c->a, p;
+    uint64_t n = (uint32_t)a[1], mix = n;
+    if (!(p = at(c, 0, n)))
+        return -DOGMA_E_BAD_ADDRESS;
+    bool hw = have_rdrand();
+    for (uint64_t i = 0; i < n; i += 8) {
+        uint64_t v = hw ? rand64(true, &mix) : (mix = rand64(false, &mix));
+        copy((void *)(uintptr_t)(p + i), &v, n - i < 8 ? n - i : 8);
+    }
+    return 0;
+}
+
+static int64_t imp_error_record(call_t *c)
+{
+    uint64_t p;
+    if (!(p = at(c, 0, sizeof(dogma_error_record_t))))
+        return -DOGMA_E_BAD_ADDRESS;
+    vrt_t *st = c->st;
+    dogma_error_record_t rec;
+    if (st->err_own)
+        rec = (dogma_error_record_t){st->err_code, 0x100 + st->err_import, st->err_arg, 0,
+                                     st->err_min, st->err_max, st->err_value};
+    else
+        copy(&rec, (const void *)(uintptr_t)(st->pb + DOGMA_PB_ERROR), sizeof rec);
+    copy((void *)(uintptr_t)p, &rec, sizeof rec);
+    return 0;
+}
+
+static int64_t imp_channel_send(call_t *c)
 {
     uint64_t *a = c->a, p, q;
+    uint64_t n = (uint32_t)a[4] <= DOGMA_MSG_MAX_HANDLES ? (uint32_t)a[4] : 0;
+    int64_t e;
+    if (!handle_ok(c, 0))
+        return -DOGMA_E_BAD_HANDLE;
+    if (!(p = at(c, 1, (uint32_t)a[2])) || !(q = at(c, 3, 4 * n)))
+        return -DOGMA_E_BAD_ADDRESS;
+    if ((e = handles_ok(c, q, n)) < 0)
+        return e;
+    return S5(DOGMA_SYS_channel_send, a[0], p, (uint32_t)a[2], q, (uint32_t)a[4]).r;
+}
+
+static int64_t imp_channel_recv(call_t *c)
+{
+    uint64_t *a = c->a, p, q;
+    vsys_t r;
+    uint64_t out, room = (uint32_t)a[4];
+    if (!handle_ok(c, 0))
+        return -DOGMA_E_BAD_HANDLE;
+    if (room > DOGMA_MSG_MAX_HANDLES)
+        room = DOGMA_MSG_MAX_HANDLES;
+    if (!(p = at(c, 1, (uint32_t)a[2])) || !(q = at(c, 3, 4 * room)) || !(out = at(c, 5, 4)))
+        return -DOGMA_E_BAD_ADDRESS;
+    r = S5(DOGMA_SYS_channel_recv, a[0], p, (uint32_t)a[2], q, room);
+    if (r.r >= 0)
+        put(out, r.r1, 4);
+    return r.r;
+}
+
+static int64_t imp_wait(call_t *c)
+{
+    uint64_t *a = c->a, p;
+    uint64_t n = (uint32_t)a[1] <= 16 ? (uint32_t)a[1] : 0;
+    if (!(p = at(c, 0, 16 * n)))
+        return -DOGMA_E_BAD_ADDRESS;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t h;
+        copy(&h, (const void *)(uintptr_t)(p + 16 * i), 4);
+        if (kept(c, h))
+            return refuse(c, DOGMA_E_BAD_HANDLE, 0, 0, 0, h);
+    }
+    return S3(DOGMA_SYS_wait, p, (uint32_t)a[1], a[2]).r;
+}
+
+static int64_t imp_klog_read(call_t *c)
+{
+    uint64_t *a = c->a, p, q;
+    vsys_t r;
+    uint64_t n = (uint32_t)a[2];
+    if (!(p = at(c, 1, n)) || !(q = at(c, 3, 8)))
+        return -DOGMA_E_BAD_ADDRESS;
+    uint64_t next = 0;
+    r = S4(DOGMA_SYS_klog_read, a[0], p, n, (uint64_t)(uintptr_t)&next);
+    if (r.r >= 0)
+        put(q, next, 8);
+    return r.r;
+}
+
+static int64_t import(call_t *c)
+{
+    uint64_t *a = c->a, p;
     vsys_t r;
     switch (c->import) {
     case DOGMA_IMP_debug_log:
@@ -222,17 +312,7 @@ static int64_t import(call_t *c)
         vrt_trap(DX_TRAP_HOST);
     case DOGMA_IMP_yield: return S0(DOGMA_SYS_yield).r;
     case DOGMA_IMP_clock: return S0(DOGMA_SYS_clock).r;
-    case DOGMA_IMP_random: {
-        uint64_t n = (uint32_t)a[1], mix = n;
-        if (!(p = at(c, 0, n)))
-            return -DOGMA_E_BAD_ADDRESS;
-        bool hw = have_rdrand();
-        for (uint64_t i = 0; i < n; i += 8) {
-            uint64_t v = hw ? rand64(true, &mix) : (mix = rand64(false, &mix));
-            copy((void *)(uintptr_t)(p + i), &v, n - i < 8 ? n - i : 8);
-        }
-        return 0;
-    }
+    case DOGMA_IMP_random: return imp_random(c);
     case DOGMA_IMP_start_info: {
         uint64_t n = (uint32_t)a[1];
         if (n > c->st->start_size)
@@ -242,19 +322,7 @@ static int64_t import(call_t *c)
         copy((void *)(uintptr_t)p, (const void *)(uintptr_t)c->st->start_block, n);
         return (int64_t)c->st->start_size;
     }
-    case DOGMA_IMP_error_record: {
-        if (!(p = at(c, 0, sizeof(dogma_error_record_t))))
-            return -DOGMA_E_BAD_ADDRESS;
-        vrt_t *st = c->st;
-        dogma_error_record_t rec;
-        if (st->err_own)
-            rec = (dogma_error_record_t){st->err_code, 0x100 + st->err_import, st->err_arg, 0,
-                                         st->err_min, st->err_max, st->err_value};
-        else
-            copy(&rec, (const void *)(uintptr_t)(st->pb + DOGMA_PB_ERROR), sizeof rec);
-        copy((void *)(uintptr_t)p, &rec, sizeof rec);
-        return 0;
-    }
+    case DOGMA_IMP_error_record: return imp_error_record(c);
     case DOGMA_IMP_sys_info:
         if (!(p = at(c, 0, sizeof(dogma_sys_info_t))))
             return -DOGMA_E_BAD_ADDRESS;
@@ -286,30 +354,8 @@ static int64_t import(call_t *c)
         if (r.r >= 0)
             put(p, r.r1, 4);
         return r.r;
-    case DOGMA_IMP_channel_send: {
-        uint64_t n = (uint32_t)a[4] <= DOGMA_MSG_MAX_HANDLES ? (uint32_t)a[4] : 0;
-        int64_t e;
-        if (!handle_ok(c, 0))
-            return -DOGMA_E_BAD_HANDLE;
-        if (!(p = at(c, 1, (uint32_t)a[2])) || !(q = at(c, 3, 4 * n)))
-            return -DOGMA_E_BAD_ADDRESS;
-        if ((e = handles_ok(c, q, n)) < 0)
-            return e;
-        return S5(DOGMA_SYS_channel_send, a[0], p, (uint32_t)a[2], q, (uint32_t)a[4]).r;
-    }
-    case DOGMA_IMP_channel_recv: {
-        uint64_t out, room = (uint32_t)a[4];
-        if (!handle_ok(c, 0))
-            return -DOGMA_E_BAD_HANDLE;
-        if (room > DOGMA_MSG_MAX_HANDLES)
-            room = DOGMA_MSG_MAX_HANDLES;
-        if (!(p = at(c, 1, (uint32_t)a[2])) || !(q = at(c, 3, 4 * room)) || !(out = at(c, 5, 4)))
-            return -DOGMA_E_BAD_ADDRESS;
-        r = S5(DOGMA_SYS_channel_recv, a[0], p, (uint32_t)a[2], q, room);
-        if (r.r >= 0)
-            put(out, r.r1, 4);
-        return r.r;
-    }
+    case DOGMA_IMP_channel_send: return imp_channel_send(c);
+    case DOGMA_IMP_channel_recv: return imp_channel_recv(c);
     case DOGMA_IMP_notify_create: return S0(DOGMA_SYS_notify_create).r;
     case DOGMA_IMP_notify_signal:
         return handle_ok(c, 0) ? S2(DOGMA_SYS_notify_signal, a[0], a[1]).r : -2;
@@ -322,18 +368,7 @@ static int64_t import(call_t *c)
         if (r.r >= 0)
             put(p, r.r1, 8);
         return r.r < 0 ? r.r : 0;
-    case DOGMA_IMP_wait: {
-        uint64_t n = (uint32_t)a[1] <= 16 ? (uint32_t)a[1] : 0;
-        if (!(p = at(c, 0, 16 * n)))
-            return -DOGMA_E_BAD_ADDRESS;
-        for (uint64_t i = 0; i < n; i++) {
-            uint32_t h;
-            copy(&h, (const void *)(uintptr_t)(p + 16 * i), 4);
-            if (kept(c, h))
-                return refuse(c, DOGMA_E_BAD_HANDLE, 0, 0, 0, h);
-        }
-        return S3(DOGMA_SYS_wait, p, (uint32_t)a[1], a[2]).r;
-    }
+    case DOGMA_IMP_wait: return imp_wait(c);
     case DOGMA_IMP_region_create: return S2(DOGMA_SYS_region_create, a[0], 0).r;
     case DOGMA_IMP_region_info:
         if (!handle_ok(c, 0))
@@ -377,16 +412,7 @@ static int64_t import(call_t *c)
         return S4(DOGMA_SYS_ioport_out, a[0], (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[3]).r;
     case DOGMA_IMP_irq_ack: return S1(DOGMA_SYS_irq_ack, a[0]).r;
     case DOGMA_IMP_dev_create: return S3(DOGMA_SYS_dev_create, (uint32_t)a[0], a[1], a[2]).r;
-    case DOGMA_IMP_klog_read: {
-        uint64_t n = (uint32_t)a[2];
-        if (!(p = at(c, 1, n)) || !(q = at(c, 3, 8)))
-            return -DOGMA_E_BAD_ADDRESS;
-        uint64_t next = 0;
-        r = S4(DOGMA_SYS_klog_read, a[0], p, n, (uint64_t)(uintptr_t)&next);
-        if (r.r >= 0)
-            put(q, next, 8);
-        return r.r;
-    }
+    case DOGMA_IMP_klog_read: return imp_klog_read(c);
     default:
         vrt_trap(DX_TRAP_HOST); /* verifierd binds only the ids above */
     }

@@ -396,6 +396,15 @@ static inline const dx_functype_t *dx_func_type(const dx_module_t *m,
     return &m->types[m->funcs[func].type];
 }
 
+/* Whether t is exactly (params) -> (results), each written as type
+ * letters: 'i' i32, 'I' i64, 'f' f32, 'F' f64 ("ii", "I", ""). For
+ * whoever binds imports to functions of known signatures (verifierd,
+ * dogma-run). */
+bool dx_functype_is(const dx_functype_t *t, const char *params, const char *results);
+
+/* Whether a name from the module is the C string s. */
+bool dx_name_is(dx_name_t n, const char *s);
+
 /* ---- instructions ------------------------------------------------------------ */
 typedef struct dx_insn {
     dx_op_t op;

@@ -358,7 +358,8 @@ static int load(cli_t *c, const uint8_t *bytes, size_t size, dx_arena_t *ar,
         xo.proved = dx_vc_proved;
         xo.proved_ctx = &vc;
     }
-    if (!dx_module_decode(bytes, size, ar, m, &err) ||
+    /* (strategy proved loaded the module above: decoded once) */
+    if ((c->o.strategy != DX_STRATEGY_PROVED && !dx_module_decode(bytes, size, ar, m, &err)) ||
         !dx_x64_translate(m, &xo, ar, x, &err)) {
         char buf[512];
         dx_err_render(&err, c->file, buf, sizeof buf);

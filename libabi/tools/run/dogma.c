@@ -395,14 +395,14 @@ static int dg_not_emulated(dr_call_t *c, uint64_t *res, int id, const char *name
     return DR_OK;
 }
 
-#define DG_STUB(id, name, params, results)                                          \
+#define DG_NOT_EMULATED(id, name, params, results)                                          \
     static int dg_no_##name(dr_call_t *c, const uint64_t *args, uint64_t *res)      \
     {                                                                               \
         (void)args;                                                                 \
         return dg_not_emulated(c, res, id, #name, results);                         \
     }
-DOGMA_IMPORTS(DG_STUB)
-#undef DG_STUB
+DOGMA_IMPORTS(DG_NOT_EMULATED)
+#undef DG_NOT_EMULATED
 
 #define DG_THUNK(name)                                                              \
     static int dg_h_##name(dr_call_t *c, const uint64_t *args, uint64_t *res)       \

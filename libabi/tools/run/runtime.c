@@ -61,30 +61,6 @@ static bool fail(const dr_inst_t *in, const char *msg, const char *detail)
     return false;
 }
 
-static char type_char(dx_valtype_t t)
-{
-    return t == DX_T_I32 ? 'i' : t == DX_T_I64 ? 'I' : t == DX_T_F32 ? 'f'
-         : t == DX_T_F64 ? 'F' : '?';
-}
-
-static bool sig_matches(const dx_functype_t *t, const dr_hostfn_t *h)
-{
-    if (strlen(h->params) != t->nparams || strlen(h->results) != t->nresults)
-        return false;
-    for (uint32_t i = 0; i < t->nparams; i++)
-        if (h->params[i] != type_char(t->params[i]))
-            return false;
-    for (uint32_t i = 0; i < t->nresults; i++)
-        if (h->results[i] != type_char(t->results[i]))
-            return false;
-    return true;
-}
-
-static bool name_is(dx_name_t n, const char *s)
-{
-    return strlen(s) == n.len && memcmp(n.ptr, s, n.len) == 0;
-}
-
 static bool resolve(dr_inst_t *in, const dr_opts_t *o)
 {
     const dx_module_t *m = in->m;
@@ -98,15 +74,15 @@ static bool resolve(dr_inst_t *in, const dr_opts_t *o)
         const dr_hostfn_t *h = NULL;
         void *state = NULL;
         for (int k = 0; k < o->nhostmods && !h; k++) {
-            if (!name_is(im->module, o->hostmods[k].name))
+            if (!dx_name_is(im->module, o->hostmods[k].name))
                 continue;
             for (size_t j = 0; j < o->hostmods[k].nfuncs; j++)
-                if (name_is(im->field, o->hostmods[k].funcs[j].name))
+                if (dx_name_is(im->field, o->hostmods[k].funcs[j].name))
                     h = &o->hostmods[k].funcs[j], state = o->hostmods[k].state;
         }
         if (!h)
             return fail(in, "import not provided", what);
-        if (!sig_matches(dx_func_type(m, im->index), h))
+        if (!dx_functype_is(dx_func_type(m, im->index), h->params, h->results))
             return fail(in, "import has the wrong type", what);
         in->imports[im->index] = (dr_import_t){ h->fn, state, h->name, h->name };
     }
