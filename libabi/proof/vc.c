@@ -111,16 +111,23 @@ static unsigned width_of(dx_valtype_t t)
     return t == DX_T_I32 || t == DX_T_F32 ? 32 : 64;
 }
 
+/* The name of the next fresh variable: prefix and a number, unique in the
+ * module (the solver knows variables by name). */
+static const char *fresh_name(gen_t *g, char prefix, char buf[24])
+{
+    unsigned n = g->fresh++, i = 23;
+    buf[i] = 0;
+    do
+        buf[--i] = (char)('0' + n % 10);
+    while ((n /= 10) && i > 1);
+    buf[--i] = prefix;
+    return buf + i;
+}
+
 static dx_term_t fresh(gen_t *g, unsigned width)
 {
-    char name[24];
-    unsigned n = g->fresh++, i = sizeof name - 1;
-    name[i] = 0;
-    do
-        name[--i] = (char)('0' + n % 10);
-    while ((n /= 10) && i > 1);
-    name[--i] = '!';
-    return dx_sv_var(g->s, name + i, width);
+    char buf[24];
+    return dx_sv_var(g->s, fresh_name(g, '!', buf), width);
 }
 
 static val_t fresh_val(gen_t *g, dx_valtype_t t) { return (val_t){fresh(g, width_of(t)), t}; }
@@ -131,14 +138,8 @@ static val_t fresh_val(gen_t *g, dx_valtype_t t) { return (val_t){fresh(g, width
  * again for every access. */
 static dx_term_t named(gen_t *g, dx_term_t cond)
 {
-    char name[24];
-    unsigned n = g->fresh++, i = sizeof name - 1;
-    name[i] = 0;
-    do
-        name[--i] = (char)('0' + n % 10);
-    while ((n /= 10) && i > 1);
-    name[--i] = '?';
-    dx_term_t v = dx_sv_bool_var(g->s, name + i);
+    char buf[24];
+    dx_term_t v = dx_sv_bool_var(g->s, fresh_name(g, '?', buf));
     dx_sv_assume(g->s, dx_sv_op(g->s, DX_SV_EQ, v, cond), 0);
     return v;
 }
@@ -364,20 +365,13 @@ static dx_term_t formula(gen_t *g, const dx_expr_t *e, const env_t *env)
     return sp == 1 ? st[0] : NULL;
 }
 
-static env_t env_of(gen_t *g, const val_t *locals, uint32_t n, const val_t *res, uint32_t nres,
-                    const state_t *st)
-{
-    (void)g;
-    return (env_t){locals, n, res, nres, st};
-}
-
 /* The module's invariants: assumed (at entries, after calls) or claimed
  * (at exits, before calls). */
 static void invariants(gen_t *g, bool assume, const state_t *st)
 {
     if (!g->proof)
         return;
-    env_t env = env_of(g, NULL, 0, NULL, 0, st);
+    env_t env = (env_t){NULL, 0, NULL, 0, st};
     for (uint32_t i = 0; i < g->proof->ninvariants; i++) {
         dx_term_t t = formula(g, &g->proof->invariants[i], &env);
         if (assume)
@@ -640,7 +634,7 @@ static void branch(gen_t *g, uint32_t label)
     if (f->op == DX_OP_LOOP) {
         /* back to the head: cut there; what the head assumes must hold */
         const dx_loopinv_t *li = loop_invariants(g, f->loop);
-        env_t env = env_of(g, g->cur.locals, g->nlocals, NULL, 0, &g->cur);
+        env_t env = (env_t){g->cur.locals, g->nlocals, NULL, 0, &g->cur};
         for (uint32_t i = 0; li && i < li->ninv; i++)
             claim(g, DX_OB_LOOP_KEEP, &li->inv[i], formula(g, &li->inv[i], &env));
         return;
@@ -657,7 +651,7 @@ static void enter_loop(gen_t *g, frame_t *f)
     if (!g->cur.reach)
         return;
     const dx_loopinv_t *li = loop_invariants(g, f->loop);
-    env_t env = env_of(g, g->cur.locals, g->nlocals, NULL, 0, &g->cur);
+    env_t env = (env_t){g->cur.locals, g->nlocals, NULL, 0, &g->cur};
     for (uint32_t i = 0; li && i < li->ninv; i++)
         claim(g, DX_OB_LOOP_ENTRY, &li->inv[i], formula(g, &li->inv[i], &env));
     for (uint32_t j = 0; j < g->nlocals; j++)
@@ -672,7 +666,7 @@ static void enter_loop(gen_t *g, frame_t *f)
     for (uint32_t i = 0; i < f->nparams && g->height >= f->nparams; i++)
         g->stack[g->height - f->nparams + i] = fresh_val(g, f->params[i]);
     /* what every iteration may assume: the invariants, at the new values */
-    env = env_of(g, g->cur.locals, g->nlocals, NULL, 0, &g->cur);
+    env = (env_t){g->cur.locals, g->nlocals, NULL, 0, &g->cur};
     for (uint32_t i = 0; li && i < li->ninv; i++)
         dx_sv_assume(g->s, formula(g, &li->inv[i], &env), 0);
 }
@@ -682,7 +676,7 @@ static void enter_loop(gen_t *g, frame_t *f)
 static void exit_claims(gen_t *g, const frame_t *f)
 {
     const dx_functype_t *t = dx_func_type(g->m, g->func);
-    env_t env = env_of(g, g->entry, t->nparams, f->end_vals, f->nresults, &g->cur);
+    env_t env = (env_t){g->entry, t->nparams, f->end_vals, f->nresults, &g->cur};
     for (uint32_t i = 0; g->fp && i < g->fp->npost; i++)
         claim(g, DX_OB_POST, &g->fp->post[i], formula(g, &g->fp->post[i], &env));
     invariants(g, false, &g->cur);
@@ -741,7 +735,7 @@ static void call(gen_t *g, const dx_functype_t *t, uint32_t callee)
     const dx_funcproof_t *cp = g->proof && callee != UINT32_MAX
                                    ? dx_proof_func(g->proof, callee) : NULL;
     if (g->cur.reach) {
-        env_t env = env_of(g, args, t->nparams, NULL, 0, &g->cur);
+        env_t env = (env_t){args, t->nparams, NULL, 0, &g->cur};
         for (uint32_t i = 0; cp && i < cp->npre; i++)
             claim(g, DX_OB_PRE, &cp->pre[i], formula(g, &cp->pre[i], &env));
         if (callee == UINT32_MAX || callee >= g->m->nfunc_imports)
@@ -758,34 +752,34 @@ static void call(gen_t *g, const dx_functype_t *t, uint32_t callee)
         push(g, res[i]);
     }
     if (g->cur.reach) {
-        env_t env = env_of(g, args, t->nparams, res, t->nresults, &g->cur);
+        env_t env = (env_t){args, t->nparams, res, t->nresults, &g->cur};
         for (uint32_t i = 0; cp && i < cp->npost; i++)
             dx_sv_assume(g->s, formula(g, &cp->post[i], &env), 0);
         invariants(g, true, &g->cur);
     }
 }
 
-static void insn(gen_t *g, const dx_insn_t *in)
+/* The control instructions: true when in was one. */
+static bool control(gen_t *g, const dx_insn_t *in)
 {
     dx_solver_t *s = g->s;
-    const dx_opinfo_t *oi = &dx_opinfo[in->op];
-    val_t a, b, c;
+    val_t c;
     frame_t *f;
     switch (in->op) {
-    case DX_OP_UNREACHABLE: g->cur.reach = NULL; return;
-    case DX_OP_NOP: return;
-    case DX_OP_BLOCK: open_frame(g, in->op, in->u.block.type); return;
+    case DX_OP_UNREACHABLE: g->cur.reach = NULL; return true;
+    case DX_OP_NOP: return true;
+    case DX_OP_BLOCK: open_frame(g, in->op, in->u.block.type); return true;
     case DX_OP_LOOP:
         if ((f = open_frame(g, in->op, in->u.block.type)))
             enter_loop(g, f);
-        return;
+        return true;
     case DX_OP_IF:
         c = pop(g);
         if (!(f = open_frame(g, in->op, in->u.block.type)))
-            return;
+            return true;
         if (!copy_state(g, &f->els, &g->cur) ||
             !(f->els_vals = alloc(g, f->nparams * sizeof(val_t))))
-            return;
+            return true;
         for (uint32_t i = 0; i < f->nparams && g->height >= f->nparams; i++)
             f->els_vals[i] = g->stack[g->height - f->nparams + i];
         if (g->cur.reach) {
@@ -793,10 +787,10 @@ static void insn(gen_t *g, const dx_insn_t *in)
             f->els.reach = named(g, dx_sv_op(s, DX_SV_BAND, g->cur.reach, dx_sv_not(s, nz)));
             g->cur.reach = named(g, dx_sv_op(s, DX_SV_BAND, g->cur.reach, nz));
         }
-        return;
+        return true;
     case DX_OP_ELSE:
         if (!g->depth)
-            return;
+            return true;
         f = &g->frames[g->depth - 1];
         if (g->height >= f->nresults)
             merge_into(g, f, g->stack + g->height - f->nresults, f->nresults);
@@ -805,25 +799,25 @@ static void insn(gen_t *g, const dx_insn_t *in)
         g->height = f->height;
         for (uint32_t i = 0; i < f->nparams && f->els_vals; i++)
             push(g, f->els_vals[i]);
-        return;
+        return true;
     case DX_OP_END:
         if (g->depth)
             close_frame(g);
-        return;
+        return true;
     case DX_OP_BR:
         branch(g, in->u.index);
         g->cur.reach = NULL;
-        return;
+        return true;
     case DX_OP_BR_IF: {
         c = pop(g);
         dx_term_t here = g->cur.reach;
         if (!here)
-            return;
+            return true;
         dx_term_t nz = dx_sv_op(s, DX_SV_NE, c.t, k32(g, 0));
         g->cur.reach = named(g, dx_sv_op(s, DX_SV_BAND, here, nz));
         branch(g, in->u.index);
         g->cur.reach = named(g, dx_sv_op(s, DX_SV_BAND, here, dx_sv_not(s, nz)));
-        return;
+        return true;
     }
     case DX_OP_BR_TABLE: {
         c = pop(g);
@@ -838,12 +832,24 @@ static void insn(gen_t *g, const dx_insn_t *in)
             branch(g, in->u.br_table.deflt);
         }
         g->cur.reach = NULL;
-        return;
+        return true;
     }
     case DX_OP_RETURN:
         branch(g, g->depth - 1);
         g->cur.reach = NULL;
+        return true;
+    default: return false;
+    }
+}
+
+static void insn(gen_t *g, const dx_insn_t *in)
+{
+    dx_solver_t *s = g->s;
+    const dx_opinfo_t *oi = &dx_opinfo[in->op];
+    val_t a, b, c;
+    if (control(g, in))
         return;
+    switch (in->op) {
     case DX_OP_CALL: call(g, dx_func_type(g->m, in->u.index), in->u.index); return;
     case DX_OP_CALL_INDIRECT:
         pop(g); /* the index */
@@ -954,7 +960,7 @@ static bool function(gen_t *g, uint32_t f, dx_code_t *c, state_t *entry_globals,
     if (g->oom)
         return false;
     copy_n(g->entry, g->cur.locals, t->nparams * sizeof(val_t));
-    env_t env = env_of(g, g->entry, t->nparams, NULL, 0, &g->cur);
+    env_t env = (env_t){g->entry, t->nparams, NULL, 0, &g->cur};
     for (uint32_t i = 0; g->fp && i < g->fp->npre; i++)
         dx_sv_assume(g->s, formula(g, &g->fp->pre[i], &env), 0);
     invariants(g, true, &g->cur);

@@ -13,10 +13,12 @@
 #include "ut.h"
 #include "wbuild.h"
 
-/* Loads and verifies the module in b (one function, index 0); returns the
- * verdict of the access at module offset `at`. */
+/* Ends the body of b's one function (index 0), loads and verifies the
+ * module; returns the verdict of the access at module offset `at`. */
 static dx_solve_t verdict_at(wb_t *b, size_t at, uint64_t budget)
 {
+    wb_byte(b, 0x0b); /* the body's end */
+    wb_func_end(b);
     dx_arena_t ar;
     dx_arena_init_malloc(&ar);
     dx_module_t m;
@@ -56,8 +58,6 @@ UT_TEST(constant_address)
     wb_func_begin(&b, "", "i", WB_MEM);
     I32_CONST(&b, 16);
     size_t at = load(&b, 0);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 0) == DX_SOLVE_PROVED);
 }
 
@@ -69,14 +69,10 @@ UT_TEST(offset_at_the_bound)
     wb_func_begin(&b, "", "i", WB_MEM);
     I32_CONST(&b, 0);
     size_t at = load(&b, 65532);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 0) == DX_SOLVE_PROVED);
     wb_func_begin(&b, "", "i", WB_MEM);
     I32_CONST(&b, 0);
     at = load(&b, 65533);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 0) == DX_SOLVE_REFUTED);
 }
 
@@ -89,8 +85,6 @@ UT_TEST(masked_parameter)
     I32_CONST(&b, 0xff);
     wb_byte(&b, 0x71); /* i32.and */
     size_t at = load(&b, 0);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 0) == DX_SOLVE_PROVED);
 }
 
@@ -101,8 +95,6 @@ UT_TEST(arbitrary_parameter)
     wb_func_begin(&b, "i", "i", WB_MEM);
     LOCAL_GET(&b, 0);
     size_t at = load(&b, 0);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 0) == DX_SOLVE_REFUTED);
 }
 
@@ -120,8 +112,6 @@ UT_TEST(guarded_by_if)
     wb_byte(&b, 0x05);               /* else */
     I32_CONST(&b, 0);
     wb_byte(&b, 0x0b);               /* end */
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 0) == DX_SOLVE_PROVED);
 }
 
@@ -140,8 +130,6 @@ UT_TEST(guarded_by_br_if)
     wb_byte(&b, 0x1a);               /* drop */
     wb_byte(&b, 0x0b);               /* end */
     I32_CONST(&b, 0);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 0) == DX_SOLVE_PROVED);
 }
 
@@ -169,8 +157,6 @@ UT_TEST(loop_counter_cut_at_the_head)
         wb_byte(&b, 0x0d), wb_u(&b, 0);  /* br_if 0: again */
         wb_byte(&b, 0x0b);               /* end */
         I32_CONST(&b, 0);
-        wb_byte(&b, 0x0b); /* the body's end */
-        wb_func_end(&b);
         dx_solve_t r = verdict_at(&b, at, 0);
         UT_CHECK(masked ? r == DX_SOLVE_PROVED : r != DX_SOLVE_PROVED);
     }
@@ -186,8 +172,6 @@ UT_TEST(memory_only_grows)
     wb_byte(&b, 0x1a);                     /* drop */
     I32_CONST(&b, 65000);
     size_t at = load(&b, 0);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 0) == DX_SOLVE_PROVED);
 }
 
@@ -200,16 +184,12 @@ UT_TEST(tiny_budget_stays_sound)
     wb_func_begin(&b, "i", "i", WB_MEM);
     LOCAL_GET(&b, 0);
     size_t at = load(&b, 0);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 1) != DX_SOLVE_PROVED);
     wb_func_begin(&b, "i", "i", WB_MEM);
     LOCAL_GET(&b, 0);
     I32_CONST(&b, 0xff);
     wb_byte(&b, 0x71);
     at = load(&b, 0);
-    wb_byte(&b, 0x0b); /* the body's end */
-    wb_func_end(&b);
     UT_CHECK(verdict_at(&b, at, 1) != DX_SOLVE_REFUTED);
 }
 
