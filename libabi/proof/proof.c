@@ -13,6 +13,10 @@
  * globals and the memory size, pre- and postconditions also the
  * parameters, postconditions the results, loop invariants every local.
  *
+ * Declared global ranges (flags bit 0) are checked against the module: a
+ * mutable i32 or i64 global each, bounds within its width, and its constant
+ * initializer inside the range (read with dx_const_insn).
+ *
  * Loop ordinals are checked against the number of `loop` instructions in
  * the body, counted with the instruction reader (dx_code_*), once per
  * function that has loop invariants: time stays linear in the module.
@@ -402,6 +406,82 @@ static void rd_funcs(pdec_t *d)
     d->p->nfuncs = d->r.failed ? 0 : n;
 }
 
+/* ---- declared global ranges ---------------------------------------------------- */
+
+/* The global's initial value must lie in [g->lo, g->hi]: the range holds
+ * from the start, and a verifier assumes it before any global.set. Only a
+ * constant initializer says what the value is: an imported global's comes
+ * from its provider, a global.get's from another global, so neither can
+ * carry a range. The module is valid, so the constant has the global's
+ * type; an i32 is read unsigned, like the bounds. */
+static void check_init(pdec_t *d, const dx_grange_t *g, const dx_global_t *gl)
+{
+    dx_insn_t k;
+    size_t end;
+    bool known = !gl->imported && dx_const_insn(d->m, gl->init.off, &k, &end) &&
+                 (k.op == DX_OP_I32_CONST || k.op == DX_OP_I64_CONST);
+    uint64_t v = !known ? 0
+               : k.op == DX_OP_I32_CONST ? (uint64_t)(uint32_t)k.u.i32
+                                         : (uint64_t)k.u.i64;
+    if (!known || v < g->lo || v > g->hi)
+        fail(&d->r, DX_E_PROOF_RANGE_INIT, g->offset, 0, v);
+}
+
+/* grange := global lo:u64 hi:u64, global a mutable i32 or i64 above the
+ * previous entry's (prev; none for the first). */
+static void rd_grange(pdec_t *d, const dx_grange_t *prev, dx_grange_t *g)
+{
+    dx_reader_t *r = &d->r;
+    const dx_module_t *m = d->m;
+    g->offset = r->pos;
+    g->global = dx_rd_u32(r);
+    if (r->failed)
+        return;
+    if (g->global >= m->nglobals) {
+        fail(r, DX_E_PROOF_GLOBAL, g->offset, m->nglobals, g->global);
+        return;
+    }
+    const dx_global_t *gl = &m->globals[g->global];
+    /* an immutable global is its initializer, nothing to declare; the
+     * verifier's values are bit-vectors, so only integers have ranges */
+    if (!gl->mutable_ || !is_int(gl->type)) {
+        fail(r, DX_E_PROOF_RANGE_GLOBAL, g->offset, 0, gl->type);
+        return;
+    }
+    /* strictly increasing: one range per global, found by bisection */
+    if (prev && g->global <= prev->global) {
+        fail(r, DX_E_PROOF_RANGE_ORDER, g->offset, 0, 0);
+        return;
+    }
+    size_t lo_at = r->pos;
+    g->lo = dx_rd_u64(r);
+    size_t hi_at = r->pos;
+    g->hi = dx_rd_u64(r);
+    if (r->failed)
+        return;
+    /* bounds the global cannot reach would let a verifier assume what no
+     * value satisfies; an empty range likewise */
+    uint64_t max = gl->type == DX_T_I32 ? UINT32_MAX : UINT64_MAX;
+    if (g->lo > max)
+        fail(r, DX_E_PROOF_RANGE_BOUNDS, lo_at, g->hi, g->lo);
+    else if (g->hi > max || g->lo > g->hi)
+        fail(r, DX_E_PROOF_RANGE_BOUNDS, hi_at, g->hi, g->lo);
+    else
+        check_init(d, g, gl);
+}
+
+/* ranges:vec(grange), by strictly increasing global index */
+static void rd_ranges(pdec_t *d)
+{
+    size_t at = d->r.pos;
+    uint32_t n = dx_rd_count(&d->r, 3); /* global, lo, hi: a byte each */
+    dx_grange_t *v = alloc_n(d, n, sizeof *v, at);
+    for (uint32_t i = 0; i < n && !d->r.failed; i++)
+        rd_grange(d, i ? &v[i - 1] : 0, &v[i]);
+    d->p->ranges = v;
+    d->p->nranges = d->r.failed ? 0 : n;
+}
+
 /* ---- lemmas ------------------------------------------------------------------------ */
 
 /* A lemma is a file of the theorem library, spec/lemmas/NAME.smt2: its
@@ -454,19 +534,24 @@ static void rd_lemmas(pdec_t *d, const char *const *known, size_t nknown)
 
 /* ---- the section ------------------------------------------------------------------ */
 
-static void rd_header(pdec_t *d)
+/* version and flags; returns the flags (0 after an error). */
+static uint32_t rd_header(pdec_t *d)
 {
     dx_reader_t *r = &d->r;
     size_t at = r->pos;
     d->p->version = dx_rd_u32(r);
     if (!r->failed && d->p->version != DX_PROOF_VERSION) {
         fail(r, DX_E_PROOF_VERSION, at, DX_PROOF_VERSION, d->p->version);
-        return;
+        return 0;
     }
     at = r->pos;
     uint32_t flags = dx_rd_u32(r);
-    if (!r->failed && flags != 0)
-        fail(r, DX_E_PROOF_FLAGS, at, 0, flags);
+    /* an unknown bit may announce fields this decoder cannot skip; the
+     * detail is the reserved bits that are set */
+    uint32_t reserved = flags & ~(uint32_t)DX_PROOF_F_RANGES;
+    if (!r->failed && reserved)
+        fail(r, DX_E_PROOF_FLAGS, at, 0, reserved);
+    return r->failed ? 0 : flags;
 }
 
 /* A broken encoding inside the section (a truncated integer, a bad name)
@@ -503,10 +588,12 @@ bool dx_proof_decode(const dx_module_t *m, const char *const *known, size_t nkno
     size_t start = m->proof.off, end = m->proof.off + m->proof.len;
     dx_rd_init(&d.r, m->bytes, start, end, out_err);
     out_proof->present = true;
-    rd_header(&d);
+    uint32_t flags = rd_header(&d);
     rd_lemmas(&d, known, nknown);
     scope_t inv = {SC_INVARIANT, DX_NO_FUNC, 0, 0, 0};
     out_proof->ninvariants = rd_exprs(&d, &inv, &out_proof->invariants);
+    if (flags & DX_PROOF_F_RANGES)
+        rd_ranges(&d);
     rd_funcs(&d);
     if (!d.r.failed && d.r.pos != end)
         fail(&d.r, DX_E_PROOF_TRAILING, d.r.pos, m->proof.len, d.r.pos - start);
@@ -526,4 +613,19 @@ const dx_funcproof_t *dx_proof_func(const dx_proof_t *p, uint32_t func)
             hi = mid;
     }
     return lo < p->nfuncs && p->funcs[lo].func == func ? &p->funcs[lo] : 0;
+}
+
+const dx_grange_t *dx_proof_range(const dx_proof_t *p, uint32_t global)
+{
+    if (!p || !p->present)
+        return 0;
+    uint32_t lo = 0, hi = p->nranges;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->ranges[mid].global < global)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->nranges && p->ranges[lo].global == global ? &p->ranges[lo] : 0;
 }

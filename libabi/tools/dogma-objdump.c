@@ -230,16 +230,22 @@ static void show_proof(const dx_module_t *m, const dx_proof_t *p,
     }
     printf("dogma.proof: %zu bytes at 0x%06zx, version %u, checked encoding "
            "(not yet proved)\n", m->proof.len, m->proof.off, p->version);
-    printf("  %u lemmas, %u module invariants, %u functions annotated, "
-           "%u formulas\n", p->nlemmas, p->ninvariants, p->nfuncs, p->nformulas);
+    printf("  %u lemmas, %u module invariants, %u global ranges, %u functions "
+           "annotated, %u formulas\n", p->nlemmas, p->ninvariants, p->nranges,
+           p->nfuncs, p->nformulas);
     for (uint32_t i = 0; i < p->nlemmas; i++) {
         printf("  lemma[%u] ", i);
         print_name(p->lemmas[i]);
         putchar('\n');
     }
-    if (p->ninvariants)
+    if (p->ninvariants || p->nranges)
         printf("  module:\n");
     print_exprs("invariant", p->invariants, p->ninvariants);
+    for (uint32_t i = 0; i < p->nranges; i++) { /* unsigned, both included */
+        const dx_grange_t *g = &p->ranges[i];
+        printf("    range global %u: [%llu, %llu]\n", g->global,
+               (unsigned long long)g->lo, (unsigned long long)g->hi);
+    }
     for (uint32_t i = 0; i < p->nfuncs; i++) {
         const dx_funcproof_t *fp = &p->funcs[i];
         printf("  func[%u]", fp->func);

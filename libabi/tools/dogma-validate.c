@@ -75,10 +75,13 @@ static int check(const char *path, bool verbose, long bench)
         rc = 1;
     } else if (verbose) {
         report_ok(path, &m, ar.total);
-        if (proof.present)
-            printf("%s: dogma.proof: %u functions annotated, %u formulas, "
-                   "checked encoding (not yet proved)\n",
-                   path, proof.nfuncs, proof.nformulas);
+        if (proof.present) {
+            printf("%s: dogma.proof: %u functions annotated, %u formulas, ", path,
+                   proof.nfuncs, proof.nformulas);
+            if (proof.nranges)
+                printf("%u global ranges, ", proof.nranges);
+            printf("checked encoding (not yet proved)\n");
+        }
     }
     dx_arena_free(&ar);
     if (bench > 0) {

@@ -68,6 +68,14 @@ status "$objdump" -x "$work/proof.wasm"
 grep -q "dogma.proof: 9 bytes .*checked encoding (not yet proved)" "$work/out" ||
     fail "objdump: proof not reported"
 grep -q "invariant memsize == memsize" "$work/out" || fail "objdump: invariant not shown"
+# declared global ranges (flags bit 0): mutable i32 global 0 = 0 in [0, 10]
+{ head -c 8 "$work/bad.wasm"; printf '\6\6\1\177\1\101\0\13'
+  printf '\0\25\13dogma.proof\1\1\0\0\1\0\0\12\0'; } > "$work/ranges.wasm"
+status "$validate" -v "$work/ranges.wasm"
+grep -q "dogma.proof: 0 functions annotated, 0 formulas, 1 global ranges" "$work/out" ||
+    fail "dogma.proof ranges -v: no summary"
+status "$objdump" -x "$work/ranges.wasm"
+grep -q "range global 0: \[0, 10\]" "$work/out" || fail "objdump: range not shown"
 status "$objdump" -x "$work/proofbad.wasm"
 [ $rc -eq 1 ] || fail "objdump bad dogma.proof: status $rc"
 status "$objdump" -h "$work/bad.wasm"

@@ -13,7 +13,9 @@
  *     too large" when the allocator said no) pointing inside the section,
  *     that renders like snprintf;
  *   - on success, return a decoded form that points inside the section and
- *     keeps every rule: functions defined and strictly increasing, loop
+ *     keeps every rule: declared ranges on mutable integer globals, by
+ *     increasing index, with lo <= hi within the width; functions defined
+ *     and strictly increasing, loop
  *     ordinals strictly increasing, hints below the lemmas; and every
  *     formula must walk again with dx_expr_next() to its last byte, with a
  *     stack that never underflows, never passes DX_PROOF_MAX_STACK and ends
@@ -33,17 +35,20 @@
 
 /* func 0 imported; func 1 [i32 i64] -> [i32] with locals f32 i32 and two
  * loops; func 2 [] -> []; func 3 [f32] -> [i64 f64]; globals i32 (mutable),
- * i64, f32; one memory page. The same module as tests/unit/test_proof.c. */
+ * i64, f32, then mutable i64 = 0x10000, f32, i32 = -1 (for declared
+ * ranges); one memory page. The same module as tests/unit/test_proof.c. */
 static const uint8_t base[] = {
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x10, 0x03, 0x60,
     0x02, 0x7f, 0x7e, 0x01, 0x7f, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7d, 0x02,
     0x7e, 0x7c, 0x02, 0x09, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x01, 0x66, 0x00,
     0x01, 0x03, 0x04, 0x03, 0x00, 0x01, 0x02, 0x05, 0x03, 0x01, 0x00, 0x01,
-    0x06, 0x13, 0x03, 0x7f, 0x01, 0x41, 0x00, 0x0b, 0x7e, 0x00, 0x42, 0x00,
-    0x0b, 0x7d, 0x00, 0x43, 0x00, 0x00, 0x00, 0x00, 0x0b, 0x0a, 0x24, 0x03,
-    0x11, 0x02, 0x01, 0x7d, 0x01, 0x7f, 0x03, 0x40, 0x0b, 0x02, 0x40, 0x03,
-    0x40, 0x0b, 0x0b, 0x41, 0x00, 0x0b, 0x02, 0x00, 0x0b, 0x0d, 0x00, 0x42,
-    0x00, 0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
+    0x06, 0x27, 0x06, 0x7f, 0x01, 0x41, 0x00, 0x0b, 0x7e, 0x00, 0x42, 0x00,
+    0x0b, 0x7d, 0x00, 0x43, 0x00, 0x00, 0x00, 0x00, 0x0b, 0x7e, 0x01, 0x42,
+    0x80, 0x80, 0x04, 0x0b, 0x7d, 0x01, 0x43, 0x00, 0x00, 0x00, 0x00, 0x0b,
+    0x7f, 0x01, 0x41, 0x7f, 0x0b, 0x0a, 0x24, 0x03, 0x11, 0x02, 0x01, 0x7d,
+    0x01, 0x7f, 0x03, 0x40, 0x0b, 0x02, 0x40, 0x03, 0x40, 0x0b, 0x0b, 0x41,
+    0x00, 0x0b, 0x02, 0x00, 0x0b, 0x0d, 0x00, 0x42, 0x00, 0x44, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0b,
 };
 
 /* A lemma library for half of the runs, so that PROOF_LEMMA is reachable. */
@@ -93,6 +98,25 @@ static uint32_t check_exprs(const dx_module_t *m, const dx_expr_t *e, uint32_t n
     return n;
 }
 
+/* Declared ranges: mutable i32 or i64 globals, strictly increasing, bounds
+ * ordered and within the width, each found again by dx_proof_range. */
+static void check_ranges(const dx_module_t *m, const dx_proof_t *p)
+{
+    for (uint32_t i = 0; i < p->nranges; i++) {
+        const dx_grange_t *g = &p->ranges[i];
+        CHECK(g->global < m->nglobals);
+        const dx_global_t *gl = &m->globals[g->global];
+        CHECK(gl->mutable_ && !gl->imported);
+        CHECK(gl->type == DX_T_I32 || gl->type == DX_T_I64);
+        CHECK(g->lo <= g->hi);
+        CHECK(gl->type == DX_T_I64 || g->hi <= UINT32_MAX);
+        CHECK(in_section(m, g->offset, 3));
+        CHECK(i == 0 || g->global > p->ranges[i - 1].global);
+        CHECK(dx_proof_range(p, g->global) == g);
+    }
+    CHECK(p->nranges || dx_proof_range(p, 0) == NULL);
+}
+
 static void check_proof(const dx_module_t *m, const dx_proof_t *p)
 {
     CHECK(p->present == m->has_proof);
@@ -105,6 +129,7 @@ static void check_proof(const dx_module_t *m, const dx_proof_t *p)
         CHECK(p->lemmas[i].len >= 1 && p->lemmas[i].len <= DX_PROOF_MAX_LEMMA);
     }
     uint32_t n = check_exprs(m, p->invariants, p->ninvariants);
+    check_ranges(m, p);
     for (uint32_t i = 0; i < p->nfuncs; i++) {
         const dx_funcproof_t *fp = &p->funcs[i];
         CHECK(fp->func < m->nfuncs && !m->funcs[fp->func].imported);

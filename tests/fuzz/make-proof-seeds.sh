@@ -3,7 +3,8 @@
 # here in hex so that no binary is checked in. Each is the payload of a
 # dogma.proof section for the fuzzer's fixed module (fuzz_proof.c: func 1
 # [i32 i64] -> [i32] with locals f32 i32 and two loops, func 3 [f32] ->
-# [i64 f64], globals i32 i64 f32), valid unless its name says otherwise.
+# [i64 f64], globals i32 i64 f32 and mutable i64 f32 i32), valid unless its
+# name says otherwise.
 set -euo pipefail
 out=${1:?usage: make-proof-seeds.sh OUTDIR}
 rm -rf "$out"
@@ -34,5 +35,8 @@ seed operations   01 00 00 00 01 01 00 01 3a \
                   14 32 15 00 45 50 51 \
                   10 03 10 04 26 10 05 10 06 27 40 51 \
                   00 00
+# flags 1: declared ranges of globals 0 (i32), 3 (i64) and 5 (i32 -1)
+seed ranges       01 01 00 00 03 00 00 c0 b1 04 03 c0 31 ff ff ff ff ff ff ff ff ff 01 \
+                  05 80 80 fc ff 0f ff ff ff ff 0f 00
 seed bad-type     01 00 00 01 05 10 00 11 00 20 00
 seed bad-scope    01 00 00 00 01 01 01 03 12 02 01 00 00 00

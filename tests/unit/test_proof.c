@@ -14,7 +14,8 @@
  *   func 1  [i32 i64] -> [i32], locals f32 i32 (local 0..3), two loops
  *   func 2  [] -> [], no loop
  *   func 3  [f32] -> [i64 f64]
- *   globals 0 i32 (mutable), 1 i64, 2 f32; one memory page
+ *   globals 0 i32 (mutable), 1 i64, 2 f32, then mutable ones for declared
+ *     ranges: 3 i64 = 0x10000, 4 f32, 5 i32 = -1; one memory page
  */
 #include <stdlib.h>
 
@@ -38,7 +39,9 @@ static void fixture_module(wb_t *b, const wb_t *payload, size_t *out_at)
     wb_section(b, 3, "\x03\x00\x01\x02", 4);
     wb_section(b, 5, "\x01\x00\x01", 3);
     wb_sec(b, 6);
-    wb_bytes(b, "\x03\x7f\x01\x41\x00\x0b\x7e\x00\x42\x00\x0b\x7d\x00\x43\x00\x00\x00\x00\x0b", 19);
+    wb_bytes(b, "\x06\x7f\x01\x41\x00\x0b\x7e\x00\x42\x00\x0b\x7d\x00\x43\x00\x00\x00\x00\x0b", 19);
+    wb_bytes(b, "\x7e\x01\x42\x80\x80\x04\x0b\x7d\x01\x43\x00\x00\x00\x00\x0b", 15);
+    wb_bytes(b, "\x7f\x01\x41\x7f\x0b", 5);
     wb_close(b);
     wb_sec(b, 10);
     wb_u(b, 3);
@@ -402,7 +405,13 @@ UT_TEST(header_errors)
     wb_bytes(&p, "\x02\x00\x00\x00\x00", 5);
     EXPECT_ERR(&p, 0, DX_E_PROOF_VERSION);
     wb_init(&p);
-    wb_bytes(&p, "\x01\x01\x00\x00\x00", 5);
+    wb_bytes(&p, "\x01\x02\x00\x00\x00", 5); /* bit 0 is DX_PROOF_F_RANGES */
+    EXPECT_ERR(&p, 1, DX_E_PROOF_FLAGS);
+    wb_init(&p);
+    wb_bytes(&p, "\x01\x03\x00\x00\x00\x00", 6);
+    EXPECT_ERR(&p, 1, DX_E_PROOF_FLAGS);
+    wb_init(&p);
+    wb_bytes(&p, "\x01\x80\x80\x80\x80\x08\x00\x00\x00", 9); /* bit 31 */
     EXPECT_ERR(&p, 1, DX_E_PROOF_FLAGS);
     wb_init(&p);
     wb_bytes(&p, "\x01\x00\x00\x00", 4); /* no funcs vector */
@@ -514,6 +523,199 @@ UT_TEST(loop_errors)
     EXPECT_ERR(&p, 11, DX_E_PROOF_LOOP_ORDER);
 }
 
+/* ---- declared global ranges ---------------------------------------------------- */
+
+/* Payload offsets of one grange's fields. */
+typedef struct rat {
+    size_t global, lo, hi;
+} rat_t;
+
+/* A payload with DX_PROOF_F_RANGES, no lemma, no invariant and n ranges,
+ * each then written with grange(); range_end() adds no function. */
+static void ranges_begin(wb_t *p, uint32_t n)
+{
+    wb_init(p);
+    wb_bytes(p, "\x01\x01\x00\x00", 4);
+    wb_u(p, n);
+}
+
+static rat_t grange(wb_t *p, uint32_t global, uint64_t lo, uint64_t hi)
+{
+    rat_t at;
+    at.global = wb_pos(p);
+    wb_u(p, global);
+    at.lo = wb_pos(p);
+    wb_u(p, lo);
+    at.hi = wb_pos(p);
+    wb_u(p, hi);
+    return at;
+}
+
+static void range_end(wb_t *p) { wb_u(p, 0); }
+
+enum field { GLOBAL, LO, HI };
+
+/* One range that breaks rule want at its field f. */
+static void range_err(uint32_t global, uint64_t lo, uint64_t hi, enum field f,
+                      dx_err_t want, int line)
+{
+    wb_t p;
+    ranges_begin(&p, 1);
+    rat_t at = grange(&p, global, lo, hi);
+    range_end(&p);
+    expect_err_at(&p, f == GLOBAL ? at.global : f == LO ? at.lo : at.hi, want,
+                  NULL, 0, line);
+}
+#define R_ERR(g, lo, hi, f, want) range_err(g, lo, hi, f, want, __LINE__)
+
+/* An i32 and an i64 range (the shadow stack pointer's kind) among a module
+ * invariant and a function entry: the decoded form is what was written,
+ * found by dx_proof_range. */
+UT_TEST(ranges_accepted)
+{
+    wb_t p;
+    header(&p);
+    p.p[1] = DX_PROOF_F_RANGES;
+    wb_u(&p, 0);
+    wb_u(&p, 1);
+    EXPR(&p, "\x13\x03\x14\x43");                  /* global 3 <=u memsize */
+    wb_u(&p, 3);
+    rat_t r0 = grange(&p, 0, 0, 71872);            /* i32, initially 0 */
+    rat_t r3 = grange(&p, 3, 6336, UINT64_MAX);    /* i64, initially 0x10000 */
+    grange(&p, 5, 0xffff0000u, UINT32_MAX);        /* i32 -1, read unsigned */
+    wb_bytes(&p, "\x01\x02\x00\x00\x00\x00", 6);   /* func 2: nothing */
+    fx_t x;
+    fx_run(&x, &p, NULL, 0);
+    if (!x.ok)
+        ut_fail(__FILE__, __LINE__, "rejected: %s", x.msg);
+    UT_EQ(x.p.ninvariants, 1);
+    UT_EQ(x.p.nformulas, 1);
+    UT_EQ(x.p.nfuncs, 1);
+    UT_EQ(x.p.nranges, 3);
+    const dx_grange_t *g = dx_proof_range(&x.p, 0);
+    UT_CHECK(g == &x.p.ranges[0]);
+    UT_EQ(g->global, 0);
+    UT_EQ(g->offset, x.at + r0.global);
+    UT_EQ(g->lo, 0);
+    UT_EQ(g->hi, 71872);
+    g = dx_proof_range(&x.p, 3);
+    UT_CHECK(g == &x.p.ranges[1]);
+    UT_EQ(g->offset, x.at + r3.global);
+    UT_EQ(g->lo, 6336);
+    UT_CHECK(g->hi == UINT64_MAX);
+    g = dx_proof_range(&x.p, 5);
+    UT_CHECK(g != NULL && g->lo == 0xffff0000u && g->hi == UINT32_MAX);
+    UT_CHECK(dx_proof_range(&x.p, 1) == NULL);
+    UT_CHECK(dx_proof_range(&x.p, 4) == NULL);
+    UT_CHECK(dx_proof_range(&x.p, 6) == NULL);
+    UT_CHECK(dx_proof_range(NULL, 0) == NULL);
+    fx_free(&x);
+    /* the flag with an empty vector; a range of one value */
+    ranges_begin(&p, 0);
+    range_end(&p);
+    EXPECT_OK(&p);
+    ranges_begin(&p, 1);
+    grange(&p, 0, 0, 0);
+    range_end(&p);
+    EXPECT_OK(&p);
+    /* without the flag, no range is read: the vector would be funcs */
+    header(&p);
+    wb_bytes(&p, "\x00\x00\x00", 3);
+    fx_run(&x, &p, NULL, 0);
+    UT_CHECK(x.ok && x.p.nranges == 0 && dx_proof_range(&x.p, 0) == NULL);
+    fx_free(&x);
+}
+
+UT_TEST(range_global_errors)
+{
+    R_ERR(6, 0, 1, GLOBAL, DX_E_PROOF_GLOBAL);           /* six globals */
+    R_ERR(1, 0, 1, GLOBAL, DX_E_PROOF_RANGE_GLOBAL);     /* immutable i64 */
+    R_ERR(2, 0, 1, GLOBAL, DX_E_PROOF_RANGE_GLOBAL);     /* immutable f32 */
+    R_ERR(4, 0, 1, GLOBAL, DX_E_PROOF_RANGE_GLOBAL);     /* mutable f32 */
+    wb_t p;
+    ranges_begin(&p, 2);
+    grange(&p, 3, 0, UINT64_MAX);
+    rat_t at = grange(&p, 0, 0, 1);
+    range_end(&p);
+    EXPECT_ERR(&p, at.global, DX_E_PROOF_RANGE_ORDER);
+    ranges_begin(&p, 2); /* the same global twice */
+    grange(&p, 0, 0, 1);
+    at = grange(&p, 0, 0, 2);
+    range_end(&p);
+    EXPECT_ERR(&p, at.global, DX_E_PROOF_RANGE_ORDER);
+    ranges_begin(&p, 1); /* hi in 11 bytes: the section's encoding is wrong */
+    wb_bytes(&p, "\x00\x00", 2);
+    size_t hi = wb_pos(&p);
+    wb_bytes(&p, "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x00\x00", 12);
+    EXPECT_ERR(&p, hi + 9, DX_E_PROOF_MALFORMED);
+}
+
+/* lo above hi is blamed on hi; a bound not below 2^width on itself, lo
+ * first (spec/format.md 5.2). */
+UT_TEST(range_bounds_errors)
+{
+    R_ERR(0, 5, 4, HI, DX_E_PROOF_RANGE_BOUNDS);
+    R_ERR(3, UINT64_MAX, 0, HI, DX_E_PROOF_RANGE_BOUNDS);
+    R_ERR(0, 0, 1ull << 32, HI, DX_E_PROOF_RANGE_BOUNDS);
+    R_ERR(5, 0, 1ull << 32, HI, DX_E_PROOF_RANGE_BOUNDS);
+    R_ERR(0, 1ull << 32, 1ull << 32, LO, DX_E_PROOF_RANGE_BOUNDS);
+    R_ERR(5, 1ull << 32, 0, LO, DX_E_PROOF_RANGE_BOUNDS);
+    wb_t p;
+    ranges_begin(&p, 1);
+    grange(&p, 0, 5, 4);
+    range_end(&p);
+    fx_t x;
+    fx_run(&x, &p, NULL, 0);
+    UT_CHECK(!x.ok);
+    UT_STREQ(strstr(x.msg, "error: ") + 7, "invalid global range (minimum 5, maximum 4)");
+    fx_free(&x);
+}
+
+UT_TEST(range_init_errors)
+{
+    R_ERR(0, 1, 10, GLOBAL, DX_E_PROOF_RANGE_INIT);              /* 0 below */
+    R_ERR(3, 0, 0xffff, GLOBAL, DX_E_PROOF_RANGE_INIT);          /* 0x10000 above */
+    R_ERR(5, 0, 0xfffffffeu, GLOBAL, DX_E_PROOF_RANGE_INIT);     /* -1 is 2^32-1 */
+    R_ERR(5, 0, INT32_MAX, GLOBAL, DX_E_PROOF_RANGE_INIT);
+}
+
+/* Globals whose initial value is no constant: imported global 0 (immutable
+ * i32) and 1 (mutable i32), defined global 2 (mutable i32) = global.get 0.
+ * A module of its own, with no function. */
+UT_TEST(range_init_not_constant)
+{
+    static const dx_err_t want[] = {DX_E_PROOF_RANGE_GLOBAL, DX_E_PROOF_RANGE_INIT,
+                                    DX_E_PROOF_RANGE_INIT};
+    for (uint32_t g = 0; g < 3; g++) {
+        wb_t b;
+        wb_module(&b);
+        wb_sec(&b, 2);
+        wb_bytes(&b, "\x02\x03" "env" "\x02" "g0" "\x03\x7f\x00"
+                     "\x03" "env" "\x02" "g1" "\x03\x7f\x01", 21);
+        wb_close(&b);
+        wb_section(&b, 6, "\x01\x7f\x01\x23\x00\x0b", 6);
+        wb_sec(&b, 0);
+        wb_str(&b, "dogma.proof");
+        size_t at = wb_pos(&b) + 5; /* version, flags, lemmas, invariants, count */
+        wb_bytes(&b, "\x01\x01\x00\x00\x01", 5);
+        wb_u(&b, g);
+        wb_bytes(&b, "\x00\x7f\x00", 3);
+        wb_close(&b);
+        dx_arena_t ar;
+        dx_module_t m;
+        dx_proof_t p;
+        dx_error_t err;
+        dx_arena_init_malloc(&ar);
+        UT_CHECK(dx_module_load(b.p, b.n, &ar, &m, &err));
+        UT_CHECK(!dx_proof_decode(&m, NULL, 0, &ar, &p, &err));
+        UT_EQ(err.code, want[g]);
+        UT_EQ(err.offset, at);
+        hit[want[g]] = true;
+        dx_arena_free(&ar);
+        wb_free(&b);
+    }
+}
+
 /* ---- formulas ---------------------------------------------------------------- */
 
 UT_TEST(formula_encoding_errors)
@@ -580,7 +782,7 @@ UT_TEST(formula_name_errors)
     F_ERR(LOOP, 1, "\x01\x12\x04\x01", 1, DX_E_PROOF_LOCAL);      /* 4 locals */
     F_ERR(PRE, 1, "\x12\x80\x01\x01", 0, DX_E_PROOF_LOCAL);
     F_ERR(PRE, 2, "\x12\x00\x01", 0, DX_E_PROOF_LOCAL);           /* none at all */
-    F_ERR(INV, 0, "\x13\x03\x01", 0, DX_E_PROOF_GLOBAL);
+    F_ERR(INV, 0, "\x13\x06\x01", 0, DX_E_PROOF_GLOBAL);
     F_ERR(POST, 1, "\x15\x01\x01", 0, DX_E_PROOF_RESULT_INDEX);
     F_ERR(POST, 2, "\x15\x00\x01", 0, DX_E_PROOF_RESULT_INDEX);
     F_ERR(INV, 0, "\x13\x02\x01", 0, DX_E_PROOF_NOT_INT);         /* global f32 */

@@ -3,10 +3,12 @@
  * the decoder that checks its encoding.
  *
  * A module's proof annotations are claims the producer makes: module
- * invariants, each function's pre- and postconditions and loop invariants,
- * and the theorem-library lemmas its proofs may use. dx_proof_decode() only
- * checks that the claims are well formed (every formula type-checks and
- * names only what it may name where it stands); whether they are true is
+ * invariants, declared ranges of globals, each function's pre- and
+ * postconditions and loop invariants, and the theorem-library lemmas its
+ * proofs may use. dx_proof_decode() only checks that the claims are well
+ * formed (every formula type-checks and names only what it may name where
+ * it stands; a range's global can hold it and starts in it); whether they
+ * are true is
  * the verification conditions' business (libabi/proof/vc.h), which walk the
  * formulas this decoder accepted with dx_expr_next().
  *
@@ -26,6 +28,12 @@ enum {
     DX_PROOF_MAX_CODE = 4096,  /* bytes of one formula's code */
     DX_PROOF_MAX_STACK = 64,   /* a formula's stack depth */
     DX_PROOF_MAX_LEMMA = 64,   /* bytes of a lemma's name */
+};
+
+/* The payload's flags (spec/format.md section 5); any other bit is an
+ * error (DX_E_PROOF_FLAGS). */
+enum {
+    DX_PROOF_F_RANGES = 1,     /* a ranges vector follows the invariants */
 };
 
 /* ---- formula operations (proof.def) --------------------------------------- */
@@ -86,6 +94,16 @@ typedef struct dx_funcproof {
     const uint32_t *hints;     /* indices into dx_proof_t.lemmas */
 } dx_funcproof_t;
 
+/* A declared global range: every value the global holds lies in [lo, hi],
+ * unsigned (spec/safety.md section 10). The global is a mutable i32 or i64
+ * whose constant initializer lies in the range; both bounds are below
+ * 2^width of its type. */
+typedef struct dx_grange {
+    uint32_t global;     /* the global's index */
+    size_t offset;       /* module offset of the entry (its global field) */
+    uint64_t lo, hi;     /* lo <= hi */
+} dx_grange_t;
+
 typedef struct dx_proof {
     bool present;        /* false: the module has no dogma.proof */
     uint32_t version;
@@ -93,6 +111,8 @@ typedef struct dx_proof {
     const dx_name_t *lemmas;
     uint32_t ninvariants;
     const dx_expr_t *invariants;
+    uint32_t nranges;    /* 0 unless flags has DX_PROOF_F_RANGES */
+    const dx_grange_t *ranges; /* by increasing global index */
     uint32_t nfuncs;
     const dx_funcproof_t *funcs; /* by increasing function index */
     uint32_t nformulas;  /* formulas in the whole section */
@@ -112,6 +132,10 @@ bool dx_proof_decode(const dx_module_t *m, const char *const *known, size_t nkno
 
 /* The annotations of function func, or NULL when it has none. */
 const dx_funcproof_t *dx_proof_func(const dx_proof_t *p, uint32_t func);
+
+/* The declared range of global global, or NULL when it has none (also when
+ * p is NULL or the module has no dogma.proof). */
+const dx_grange_t *dx_proof_range(const dx_proof_t *p, uint32_t global);
 
 /* ---- walking a formula -------------------------------------------------------- */
 typedef struct dx_fop {
