@@ -9,6 +9,9 @@
 #   native    the gcc binary: the denominator of every ratio
 #   guard     dogma-run --strategy guard MODULE   (guard pages)
 #   checked   dogma-run --strategy checked MODULE (explicit bounds checks)
+#   proved    dogma-run --strategy proved PROVED (MODULE through dogma-prove:
+#             no check where the verifier proves the access; the
+#             verification is part of the run's time)
 #   node      node's WASI (tests/programs/run-wasi.mjs), default tiers
 #             (Liftoff, then TurboFan for hot functions)
 #   node-tf   the same with --no-liftoff: TurboFan from the start
@@ -165,13 +168,27 @@ for p in "${programs[@]}"; do
     fi
 done
 
+# The proved modules: each program's module through dogma-prove (next to
+# dogma-run), which writes its annotations and checks them.
+if $have_dogma && [ -x "$(dirname "$dogma_run")/dogma-prove" ]; then
+    mkdir -p "$build/proved"
+    for p in "${programs[@]}"; do
+        n=${p%%:*}
+        stale "$build/proved/$n.wasm" "$build/wasm/$n.wasm" "$(dirname "$dogma_run")/dogma-prove" &&
+            build_step "$n (dogma-prove)" "$(dirname "$dogma_run")/dogma-prove" \
+                "$build/wasm/$n.wasm" -o "$build/proved/$n.wasm"
+    done
+fi
+
 # ---- running -----------------------------------------------------------------------
-engines=(native guard checked node node-tf wasm2c)
+engines=(native guard checked proved node node-tf wasm2c)
 engine_cmd() { # ENGINE PROGRAM: sets cmd, or returns 1 when the engine is absent
     local m=$build/wasm/$2.wasm
     case $1 in
         native) cmd=("$build/native/$2") ;;
         guard | checked) $have_dogma || return 1; cmd=("$dogma_run" --strategy "$1" "$m") ;;
+        proved) $have_dogma && [ -f "$build/proved/$2.wasm" ] || return 1
+                cmd=("$dogma_run" --strategy proved "$build/proved/$2.wasm") ;;
         node) $have_node || return 1; cmd=(node --no-warnings "$runner" "$m") ;;
         node-tf) $have_node || return 1; cmd=(node --no-warnings --no-liftoff "$runner" "$m") ;;
         wasm2c) $have_wasm2c || return 1; cmd=("$build/wasm2c/$2") ;;
@@ -337,15 +354,15 @@ report() {
     awk -v progs="$(printf '%s ' "${programs[@]%%:*}")" -v dogma="$have_dogma" \
         -v node="$have_node" -v w2c="$have_wasm2c" -v badf="$work/bad" -v crashf="$work/crashed" '
     BEGIN {
-        ne = split("native guard checked node node-tf wasm2c", eng, " ")
-        split("native|dogma-run guard|dogma-run checked|node|node --no-liftoff|wasm2c + gcc", title, "|")
+        ne = split("native guard checked proved node node-tf wasm2c", eng, " ")
+        split("native|dogma-run guard|dogma-run checked|dogma-prove + dogma-run proved|node|node --no-liftoff|wasm2c + gcc", title, "|")
         np = split(progs, prog, " ")
         while ((getline line < badf) > 0) { split(line, f, " "); bad[f[1], f[2]] = 1 }
         while ((getline line < crashf) > 0) { split(line, f, " "); crashed[f[1], f[2]]++ }
     }
     { k = $1 SUBSEP $2; if (!(k in best) || $3 < best[k]) best[k] = $3 }
     function absent(e) {
-        if ((e == "guard" || e == "checked") && dogma != "true") return "dogma-run not built"
+        if ((e == "guard" || e == "checked" || e == "proved") && dogma != "true") return "dogma-run not built"
         if ((e == "node" || e == "node-tf") && node != "true") return "node missing"
         if (e == "wasm2c" && w2c != "true") return "wasm2c missing"
         return ""
@@ -393,7 +410,7 @@ report() {
     echo
     awk -v progs="$(printf '%s ' "${programs[@]%%:*}")" '
     BEGIN {
-        ne = split("native guard checked node node-tf wasm2c", eng, " ")
+        ne = split("native guard checked proved node node-tf wasm2c", eng, " ")
         np = split(progs, prog, " ")
     }
     { k = $1 SUBSEP $2; if ($4 > rss[k]) rss[k] = $4 }

@@ -12,6 +12,7 @@ set(DOGMA_LIBABI_CORE_SOURCES
   format/reader.c
   format/validate.c
   proof/proof.c
+  proof/ranges.c
   x86/access.c
   x86/asm.c
   x86/control.c

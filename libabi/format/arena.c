@@ -68,6 +68,23 @@ void *dx_arena_alloc(dx_arena_t *ar, size_t size)
     return p;
 }
 
+void *dx_arena_grow(dx_arena_t *ar, void *items, size_t n, size_t *cap, size_t size,
+                    size_t first)
+{
+    if (n < *cap)
+        return items;
+    size_t c = *cap ? 2 * *cap : first;
+    if (c < n + 1 || !size || c > SIZE_MAX / 2 / size)
+        return 0;
+    void *p = dx_arena_alloc(ar, c * size);
+    if (!p)
+        return 0;
+    if (n)
+        __builtin_memcpy(p, items, n * size);
+    *cap = c;
+    return p;
+}
+
 void dx_arena_free(dx_arena_t *ar)
 {
     dx_chunk_t *c = ar->chunks;

@@ -480,6 +480,24 @@ bool dx_name_is(dx_name_t n, const char *s)
     return i == n.len && !s[i];
 }
 
+void dx_block_sig(const dx_module_t *m, int64_t bt, uint32_t *nparams,
+                  const dx_valtype_t **params, uint32_t *nresults, const dx_valtype_t **results)
+{
+    static const dx_valtype_t one[] = {DX_T_I32, DX_T_I64, DX_T_F32, DX_T_F64,
+                                       DX_T_FUNCREF, DX_T_EXTERNREF};
+    *nparams = *nresults = 0;
+    *params = *results = NULL;
+    if (bt >= 0 && (uint64_t)bt < m->ntypes) {
+        const dx_functype_t *t = &m->types[bt];
+        *nparams = t->nparams, *params = t->params;
+        *nresults = t->nresults, *results = t->results;
+        return;
+    }
+    for (size_t i = 0; bt < 0 && bt != -64 && i < sizeof one / sizeof one[0]; i++)
+        if ((dx_valtype_t)(bt & 0x7f) == one[i])
+            *nresults = 1, *results = &one[i];
+}
+
 /* ---- exports and start ------------------------------------------------------- */
 
 static bool name_eq(dx_name_t a, dx_name_t b)

@@ -30,6 +30,7 @@
 
 #include <dogma/proof.h>
 
+#include "ranges.h"
 #include "vc.h"
 
 #define PAGE 65536u
@@ -61,6 +62,23 @@ typedef struct {
     uint32_t loop;     /* LOOP: its ordinal */
 } frame_t;
 
+/* What the first pass found, in code order (it appends as it goes), with
+ * a cursor for the second, which visits the same places in the same
+ * order: accesses and global.sets with their verdicts, and the claims
+ * (keyed by offset and formula) it proved. */
+typedef struct {
+    size_t at;               /* module offset */
+    const dx_expr_t *what;   /* a claim's formula */
+    uint32_t kind;           /* dx_ob_kind_t */
+    uint32_t global;         /* DX_OB_RANGE */
+    bool ok;                 /* proved */
+} found_t;
+
+typedef struct {
+    found_t *e;
+    size_t n, cap, next;
+} settled_t;
+
 typedef struct {
     const dx_module_t *m;
     dx_arena_t *ar;
@@ -70,14 +88,17 @@ typedef struct {
     bool oom;
     uint32_t func, nlocals, ntracked;
     uint32_t *gslot;       /* global index -> tracked slot, or UINT32_MAX */
+    uint32_t *gof;         /* tracked slot -> global index */
     dx_valtype_t *ltypes;  /* the locals' types, parameters first */
     uint64_t mem_max;      /* bytes */
     uint32_t fresh;        /* names of fresh variables */
     state_t cur;
     val_t *stack;
-    uint32_t height, stack_cap;
+    uint32_t height;
+    size_t stack_cap;
     frame_t *frames;
-    uint32_t depth, frames_cap;
+    uint32_t depth;
+    size_t frames_cap;
     /* per loop (ordinal): the locals it writes (bits), whether it writes
      * globals or may grow memory; NULL bits: every local */
     uint8_t *bits;
@@ -89,6 +110,16 @@ typedef struct {
     const dx_funcproof_t *fp;
     val_t *entry;
     size_t insn_at;        /* the instruction being walked */
+    /* the first pass (ranges.h): what it settled in this function, as
+     * sorted module offsets, and where the walk has got to in each */
+    dx_rg_env_t rg;
+    settled_t acc, claims, sets;
+    uint64_t budget;       /* for the solver, made when first needed */
+    state_t at_entry;      /* what a function's entry has: memory's size */
+    uint64_t mem_min;
+    uint64_t unsettled;    /* accesses and sets it did not prove */
+    uint64_t claims_left;  /* claims it did not prove */
+    bool solver_accesses;  /* ask the solver about those accesses and sets */
 } gen_t;
 
 static void *alloc(gen_t *g, size_t n)
@@ -201,17 +232,21 @@ static void merge_into(gen_t *g, frame_t *f, const val_t *vals, uint32_t n)
 }
 
 /* ---- the operand stack ------------------------------------------------------------- */
+/* Room for one more of n items in *items. */
+static bool room(gen_t *g, void *items, size_t n, size_t *cap, size_t size)
+{
+    void *p = dx_arena_grow(g->ar, *(void **)items, n, cap, size, 64);
+    if (!p)
+        g->oom = true;
+    else
+        *(void **)items = p;
+    return p != NULL;
+}
+
 static void push(gen_t *g, val_t v)
 {
-    if (g->height == g->stack_cap) {
-        uint32_t cap = g->stack_cap ? 2 * g->stack_cap : 64;
-        val_t *s = alloc(g, cap * sizeof *s);
-        if (!s)
-            return;
-        copy_n(s, g->stack, g->height * sizeof *s);
-        g->stack = s, g->stack_cap = cap;
-    }
-    g->stack[g->height++] = v;
+    if (room(g, &g->stack, g->height, &g->stack_cap, sizeof *g->stack))
+        g->stack[g->height++] = v;
 }
 
 /* In unreachable code the stack is polymorphic: popping below the frame
@@ -227,24 +262,45 @@ static val_t pop(gen_t *g)
 
 static void push_term(gen_t *g, dx_term_t t, dx_valtype_t ty) { push(g, (val_t){t, ty}); }
 
+/* ---- what the first pass settled ------------------------------------------------------ */
+static void settle(gen_t *g, settled_t *t, found_t f)
+{
+    if (room(g, &t->e, t->n, &t->cap, sizeof *t->e))
+        t->e[t->n++] = f;
+}
+
+/* Whether the first pass proved (at, what): the cursor moves forward only,
+ * as both passes walk the body in code order. */
+static bool settled(settled_t *t, size_t at, const dx_expr_t *what)
+{
+    while (t->next < t->n && t->e[t->next].at < at)
+        t->next++;
+    for (size_t i = t->next; i < t->n && t->e[i].at == at; i++)
+        if (t->e[i].what == what)
+            return t->e[i].ok;
+    return false;
+}
+
 /* ---- obligations ----------------------------------------------------------------------- */
-static void obligation(gen_t *g, dx_ob_kind_t kind, size_t insn, dx_term_t goal)
+static void obligation(gen_t *g, dx_ob_kind_t kind, size_t insn, dx_term_t goal,
+                       bool settled)
 {
     if (!g->cur.reach)
         return; /* unreachable: nothing to prove, and its check costs nothing */
-    if (g->out->nobs == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 256;
-        dx_ob_t *o = alloc(g, cap * sizeof *o);
-        if (!o)
-            return;
-        copy_n(o, g->out->obs, g->out->nobs * sizeof *o);
-        g->out->obs = o, g->cap = cap;
+    if (!room(g, &g->out->obs, g->out->nobs, &g->cap, sizeof *g->out->obs))
+        return;
+    dx_solve_t r = DX_SOLVE_PROVED;
+    if (settled) {
+        g->out->by_ranges++;
+    } else if (!g->solver_accesses && kind <= DX_OB_RANGE) {
+        r = DX_SOLVE_UNPROVED; /* the first pass's verdict stands */
+    } else {
+        dx_term_t q = dx_sv_op(g->s, DX_SV_IMPLIES, g->cur.reach, goal);
+        r = dx_sv_prove(g->s, q, NULL, 0, NULL);
+        if (r == DX_SOLVE_ERROR)
+            r = DX_SOLVE_UNPROVED;
     }
-    dx_term_t q = dx_sv_op(g->s, DX_SV_IMPLIES, g->cur.reach, goal);
-    dx_solve_t r = dx_sv_prove(g->s, q, NULL, 0, NULL);
-    if (r == DX_SOLVE_ERROR)
-        r = DX_SOLVE_UNPROVED;
-    g->out->obs[g->out->nobs++] = (dx_ob_t){g->func, kind, insn, r};
+    g->out->obs[g->out->nobs++] = (dx_ob_t){g->func, kind, insn, r, 0};
     g->out->counts[kind][r]++;
 }
 
@@ -257,7 +313,7 @@ static void claim(gen_t *g, dx_ob_kind_t kind, const dx_expr_t *e, dx_term_t hol
     if (!g->cur.reach || !holds)
         return;
     size_t before = g->out->nobs;
-    obligation(g, kind, g->insn_at, holds);
+    obligation(g, kind, g->insn_at, holds, settled(&g->claims, g->insn_at, e));
     if (g->out->nobs == before)
         return;
     dx_ob_t *o = &g->out->obs[before];
@@ -397,8 +453,13 @@ static void access(gen_t *g, const dx_insn_t *in, bool store)
     unsigned width = dx_opinfo[in->op].width;
     dx_term_t ea = dx_sv_op(g->s, DX_SV_ADD, dx_sv_zext(g->s, a.t, 64),
                             k64(g, in->u.memarg.offset + width));
-    obligation(g, store ? DX_OB_STORE : DX_OB_LOAD, in->offset,
-               dx_sv_op(g->s, DX_SV_LE_U, ea, g->cur.mem));
+    dx_term_t ok = dx_sv_op(g->s, DX_SV_LE_U, ea, g->cur.mem);
+    size_t before = g->out->nobs;
+    obligation(g, store ? DX_OB_STORE : DX_OB_LOAD, in->offset, ok,
+               settled(&g->acc, in->offset, NULL));
+    /* Past the access, it was in bounds: proved, or checked (it traps). */
+    if (g->out->nobs > before && g->out->obs[before].verdict != DX_SOLVE_PROVED)
+        dx_sv_assume(g->s, dx_sv_op(g->s, DX_SV_IMPLIES, g->cur.reach, ok), 0);
     if (store)
         return;
     /* A narrow unsigned load's value is below 2^(8 width): a range that
@@ -411,6 +472,45 @@ static void access(gen_t *g, const dx_insn_t *in, bool store)
         push_term(g, dx_sv_zext(g->s, fresh(g, 8 * width), width_of(ty)), ty);
     else
         push(g, fresh_val(g, ty));
+}
+
+/* ---- declared ranges (dogma.proof) ---------------------------------------------------- */
+/* v lies in global i's declared range. */
+static dx_term_t in_range(gen_t *g, uint32_t i, dx_term_t v)
+{
+    const dx_grange_t *d = dx_proof_range(g->proof, i);
+    if (!d)
+        return NULL;
+    unsigned w = width_of(g->m->globals[i].type);
+    dx_solver_t *s = g->s;
+    return dx_sv_op(s, DX_SV_BAND, dx_sv_op(s, DX_SV_LE_U, dx_sv_const(s, d->lo, w), v),
+                    dx_sv_op(s, DX_SV_LE_U, v, dx_sv_const(s, d->hi, w)));
+}
+
+/* A tracked global's value after something that may have changed it:
+ * anything within its declared range. */
+static val_t fresh_global(gen_t *g, uint32_t slot)
+{
+    uint32_t i = g->gof[slot];
+    val_t v = fresh_val(g, g->m->globals[i].type);
+    dx_term_t r = in_range(g, i, v.t);
+    if (r)
+        dx_sv_assume(g->s, r, 0);
+    return v;
+}
+
+/* A global.set of a global with a declared range: proved to keep it, or
+ * checked there at run time; past it, the range holds either way. */
+static void set_ranged(gen_t *g, const dx_insn_t *in, dx_term_t v)
+{
+    dx_term_t r = in_range(g, in->u.index, v);
+    if (!r || !g->cur.reach)
+        return;
+    size_t before = g->out->nobs;
+    obligation(g, DX_OB_RANGE, in->offset, r, settled(&g->sets, in->offset, NULL));
+    if (g->out->nobs > before)
+        g->out->obs[before].global = in->u.index;
+    dx_sv_assume(g->s, dx_sv_op(g->s, DX_SV_IMPLIES, g->cur.reach, r), 0);
 }
 
 /* ---- memory size ----------------------------------------------------------------------- */
@@ -591,36 +691,14 @@ static bool loop_writes(const gen_t *g, uint32_t loop, uint32_t local)
 }
 
 /* ---- control --------------------------------------------------------------------------- */
-static void block_type(gen_t *g, int64_t bt, uint32_t *np, const dx_valtype_t **p, uint32_t *nr,
-                       const dx_valtype_t **r)
-{
-    static dx_valtype_t one[256];
-    if (bt >= 0) {
-        const dx_functype_t *t = &g->m->types[bt];
-        *np = t->nparams, *p = t->params, *nr = t->nresults, *r = t->results;
-    } else if (bt == -64) {
-        *np = *nr = 0;
-        *p = *r = NULL;
-    } else {
-        one[(uint8_t)(bt & 0x7f)] = (dx_valtype_t)(bt & 0x7f);
-        *np = 0, *p = NULL, *nr = 1, *r = &one[(uint8_t)(bt & 0x7f)];
-    }
-}
-
 static frame_t *open_frame(gen_t *g, dx_op_t op, int64_t bt)
 {
-    if (g->depth == g->frames_cap) {
-        uint32_t cap = g->frames_cap ? 2 * g->frames_cap : 32;
-        frame_t *f = alloc(g, cap * sizeof *f);
-        if (!f)
-            return NULL;
-        copy_n(f, g->frames, g->depth * sizeof *f);
-        g->frames = f, g->frames_cap = cap;
-    }
+    if (!room(g, &g->frames, g->depth, &g->frames_cap, sizeof *g->frames))
+        return NULL;
     frame_t *f = &g->frames[g->depth++];
     memset(f, 0, sizeof *f);
     f->op = op;
-    block_type(g, bt, &f->nparams, &f->params, &f->nresults, &f->results);
+    dx_block_sig(g->m, bt, &f->nparams, &f->params, &f->nresults, &f->results);
     f->height = g->height >= f->nparams ? g->height - f->nparams : 0;
     return f;
 }
@@ -659,7 +737,7 @@ static void enter_loop(gen_t *g, frame_t *f)
             g->cur.locals[j] = fresh_val(g, g->ltypes[j]);
     if (f->loop >= g->nloops || g->wglobals[f->loop])
         for (uint32_t j = 0; j < g->ntracked; j++)
-            g->cur.globals[j] = fresh_val(g, g->cur.globals[j].ty);
+            g->cur.globals[j] = fresh_global(g, j);
     if (f->loop >= g->nloops || g->wmem[f->loop])
         g->cur.mem = grown(g, g->cur.mem);
     /* the loop's parameters, too: each iteration brings new ones */
@@ -741,7 +819,7 @@ static void call(gen_t *g, const dx_functype_t *t, uint32_t callee)
         if (callee == UINT32_MAX || callee >= g->m->nfunc_imports)
             invariants(g, false, &g->cur);
         for (uint32_t j = 0; j < g->ntracked; j++)
-            g->cur.globals[j] = fresh_val(g, g->cur.globals[j].ty);
+            g->cur.globals[j] = fresh_global(g, j);
         g->cur.mem = grown(g, g->cur.mem);
     }
     val_t *res = alloc(g, (t->nresults + 1) * sizeof *res);
@@ -881,6 +959,7 @@ static void insn(gen_t *g, const dx_insn_t *in)
     case DX_OP_GLOBAL_SET: {
         a = pop(g);
         uint32_t slot = g->gslot[in->u.index];
+        set_ranged(g, in, a.t);
         if (slot != UINT32_MAX && g->cur.reach)
             g->cur.globals[slot].t = a.t;
         return;
@@ -926,14 +1005,171 @@ static void insn(gen_t *g, const dx_insn_t *in)
         push(g, fresh_val(g, si->push));
 }
 
+/* ---- the first pass -------------------------------------------------------------------- */
+static void rg_access(void *ctx, size_t insn, bool store, bool proved)
+{
+    gen_t *g = ctx;
+    settle(g, &g->acc, (found_t){insn, NULL, store ? DX_OB_STORE : DX_OB_LOAD, 0, proved});
+    g->unsettled += !proved;
+}
+
+/* The claims of formulas (pre- or postconditions) about the values v
+ * (arguments or results) at insn: those the first pass proves are
+ * settled; the others are left to the solver. */
+static void rg_claims(gen_t *g, size_t insn, dx_ob_kind_t kind, const dx_expr_t *f,
+                      uint32_t nf, uint8_t name, const dx_rg_t *v, uint32_t n)
+{
+    for (uint32_t i = 0; i < nf; i++) {
+        uint8_t nm;
+        uint32_t idx;
+        dx_rg_t r;
+        if (dx_rg_formula(&g->rg, &f[i], &nm, &idx, &r) && nm == name && idx < n &&
+            dx_rg_within(&g->rg, v[idx], r))
+            settle(g, &g->claims, (found_t){insn, &f[i], kind, 0, true});
+        else
+            g->claims_left++;
+    }
+}
+
+static void rg_call(void *ctx, size_t insn, uint32_t callee, const dx_rg_t *args, uint32_t n)
+{
+    gen_t *g = ctx;
+    const dx_funcproof_t *cp = g->proof ? dx_proof_func(g->proof, callee) : NULL;
+    if (cp)
+        rg_claims(g, insn, DX_OB_PRE, cp->pre, cp->npre, DX_F_LOCAL, args, n);
+}
+
+static void rg_exit(void *ctx, size_t insn, const dx_rg_t *results, uint32_t n)
+{
+    gen_t *g = ctx;
+    if (g->fp)
+        rg_claims(g, insn, DX_OB_POST, g->fp->post, g->fp->npost, DX_F_RESULT, results, n);
+}
+
+static void rg_gset(void *ctx, size_t insn, uint32_t global, dx_rg_t value)
+{
+    gen_t *g = ctx;
+    if (!dx_proof_range(g->proof, global))
+        return;
+    bool ok = dx_rg_within(&g->rg, value, g->rg.globals[global]);
+    settle(g, &g->sets, (found_t){insn, NULL, DX_OB_RANGE, global, ok});
+    g->unsettled += !ok;
+}
+
+/* Function f's obligations as the first pass judged them, when the
+ * solver has nothing to add: the three lists merged in code order. */
+static void from_first_pass(gen_t *g)
+{
+    settled_t *l[3] = {&g->acc, &g->sets, &g->claims};
+    size_t i[3] = {0, 0, 0};
+    for (;;) {
+        int k = -1;
+        for (int j = 0; j < 3; j++)
+            if (i[j] < l[j]->n && (k < 0 || l[j]->e[i[j]].at < l[k]->e[i[k]].at))
+                k = j;
+        if (k < 0)
+            return;
+        const found_t *f = &l[k]->e[i[k]++];
+        dx_solve_t r = f->ok ? DX_SOLVE_PROVED : DX_SOLVE_UNPROVED;
+        if (!room(g, &g->out->obs, g->out->nobs, &g->cap, sizeof *g->out->obs))
+            return;
+        g->out->obs[g->out->nobs++] = (dx_ob_t){g->func, f->kind, f->at, r, f->global};
+        g->out->counts[f->kind][r]++;
+        g->out->by_ranges += f->ok;
+    }
+}
+
+/* Whether function f needs the second pass: a claim the first did not
+ * prove, annotations it does not read (loop and module invariants), or
+ * accesses it left when the solver is to be asked about them. */
+static bool needs_solver(const gen_t *g)
+{
+    return g->claims_left || (g->fp && g->fp->nloops) || (g->proof && g->proof->ninvariants) ||
+           (g->solver_accesses && g->unsettled);
+}
+
+/* The first pass over function f: what it settles, the solver is not
+ * asked about. */
+static bool first_pass(gen_t *g, uint32_t f, dx_error_t *err)
+{
+    g->acc.n = g->acc.next = g->claims.n = g->claims.next = g->sets.n = g->sets.next = 0;
+    g->unsettled = g->claims_left = 0;
+    dx_rg_hooks_t h = {g, rg_access, rg_call, rg_exit, rg_gset};
+    if (dx_rg_function(&g->rg, f, &h, g->ar, err))
+        return true;
+    g->oom = err->code == DX_E_TOO_LARGE;
+    return false;
+}
+
+/* The first pass's environment: what dogma.proof's pre- and
+ * postconditions of the range forms say about parameters and results. */
+static bool rg_env(gen_t *g)
+{
+    const dx_module_t *m = g->m;
+    if (!dx_rg_env_init(&g->rg, m, g->proof, g->ar))
+        return false;
+    dx_rg_t **pre = alloc(g, (m->nfuncs + 1) * sizeof *pre);
+    dx_rg_t **post = alloc(g, (m->nfuncs + 1) * sizeof *post);
+    if (g->oom)
+        return false;
+    copy_n(pre, g->rg.params, m->nfuncs * sizeof *pre);
+    copy_n(post, g->rg.results, m->nfuncs * sizeof *post);
+    for (uint32_t i = 0; g->proof && i < g->proof->nfuncs; i++) {
+        const dx_funcproof_t *fp = &g->proof->funcs[i];
+        const dx_functype_t *t = dx_func_type(m, fp->func);
+        for (uint32_t k = 0; k < fp->npre + fp->npost; k++) {
+            bool is_pre = k < fp->npre;
+            const dx_expr_t *e = is_pre ? &fp->pre[k] : &fp->post[k - fp->npre];
+            uint32_t n = is_pre ? t->nparams : t->nresults, idx;
+            const dx_valtype_t *ty = is_pre ? t->params : t->results;
+            dx_rg_t **slot = is_pre ? &pre[fp->func] : &post[fp->func];
+            uint8_t name;
+            dx_rg_t r;
+            if (!dx_rg_formula(&g->rg, e, &name, &idx, &r) ||
+                name != (is_pre ? DX_F_LOCAL : DX_F_RESULT) || idx >= n)
+                continue;
+            if (!*slot) {
+                if (!(*slot = alloc(g, (n + 1) * sizeof **slot)))
+                    return false;
+                for (uint32_t j = 0; j < n; j++)
+                    (*slot)[j] = dx_rg_top(width_of(ty[j]));
+            }
+            (*slot)[idx] = dx_rg_meet(&g->rg, (*slot)[idx], r);
+        }
+    }
+    g->rg.params = pre, g->rg.results = post;
+    return true;
+}
+
 /* ---- a function, a module ----------------------------------------------------------------- */
-static bool function(gen_t *g, uint32_t f, dx_code_t *c, state_t *entry_globals,
-                     dx_error_t *err)
+static bool walk(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err);
+static bool start_solver(gen_t *g);
+
+/* Function f: the first pass, then the second when it is needed. */
+static bool function(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err)
+{
+    g->func = f;
+    g->fp = g->proof ? dx_proof_func(g->proof, f) : NULL;
+    if (!first_pass(g, f, err))
+        return false;
+    if (!needs_solver(g)) {
+        from_first_pass(g);
+        return !g->oom;
+    }
+    if (!start_solver(g))
+        return false;
+    dx_sv_push(g->s); /* a function's facts are its own */
+    bool ok = walk(g, f, c, err);
+    dx_sv_pop(g->s);
+    return ok;
+}
+
+/* The second pass over function f: its conditions, given to the solver. */
+static bool walk(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err)
 {
     const dx_module_t *m = g->m;
     const dx_functype_t *t = dx_func_type(m, f);
     const dx_func_t *fn = &m->funcs[f];
-    g->func = f;
     g->nlocals = t->nparams + fn->nlocals;
     g->ltypes = alloc(g, g->nlocals * sizeof(dx_valtype_t));
     g->cur.locals = alloc(g, g->nlocals * sizeof(val_t));
@@ -952,10 +1188,9 @@ static bool function(gen_t *g, uint32_t f, dx_code_t *c, state_t *entry_globals,
                                           : (val_t){dx_sv_const(g->s, 0, width_of(g->ltypes[i])),
                                                     g->ltypes[i]};
     for (uint32_t j = 0; j < g->ntracked; j++)
-        g->cur.globals[j] = fresh_val(g, entry_globals->globals[j].ty);
-    g->cur.mem = entry_globals->mem;
+        g->cur.globals[j] = fresh_global(g, j);
+    g->cur.mem = g->at_entry.mem;
     g->cur.reach = dx_sv_bool(g->s, true);
-    g->fp = g->proof ? dx_proof_func(g->proof, f) : NULL;
     g->entry = alloc(g, (t->nparams + 1) * sizeof(val_t));
     if (g->oom)
         return false;
@@ -1003,104 +1238,143 @@ static const dx_funcproof_t *unchecked_pre(const dx_module_t *m, const dx_proof_
     return NULL;
 }
 
-static bool run(const dx_module_t *m, const dx_proof_t *proof, uint64_t budget, dx_arena_t *ar,
-                dx_vc_t *out, dx_error_t *out_err)
+/* The solver, made when it is first needed (creating a Z3 context costs
+ * tens of milliseconds, more than the first pass over most modules), with
+ * what every function may assume of memory 0's size at its entry: at
+ * least its minimum (it only grows), at most its maximum, a whole number
+ * of pages. */
+static bool start_solver(gen_t *g)
 {
-    memset(out, 0, sizeof *out);
-    gen_t g = {.m = m, .ar = ar, .out = out, .proof = proof};
-    g.s = dx_solver_new(budget);
-    if (g.s) /* one hard access must not starve the easy ones after it */
-        dx_solver_set_query_budget(g.s, DX_VC_QUERY_BUDGET);
-    if (!g.s) {
-        *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = DX_NO_FUNC, .insn = DX_NO_INSN};
+    if (g->s)
+        return true;
+    if (!(g->s = dx_solver_new(g->budget)))
         return false;
+    /* one hard access must not starve the easy ones after it */
+    dx_solver_set_query_budget(g->s, DX_VC_QUERY_BUDGET);
+    dx_solver_t *s = g->s;
+    g->at_entry.mem = fresh(g, 64);
+    dx_sv_assume(s, dx_sv_op(s, DX_SV_LE_U, k64(g, g->mem_min), g->at_entry.mem), 0);
+    dx_sv_assume(s, dx_sv_op(s, DX_SV_LE_U, g->at_entry.mem, k64(g, g->mem_max)), 0);
+    dx_sv_assume(s, dx_sv_op(s, DX_SV_EQ, dx_sv_op(s, DX_SV_AND, g->at_entry.mem, k64(g, PAGE - 1)),
+                             k64(g, 0)), 0);
+    return true;
+}
+
+/* The module invariants hold initially: the globals' initial values,
+ * memory at its minimum. */
+static void initial_invariants(gen_t *g)
+{
+    const dx_module_t *m = g->m;
+    state_t init = {.reach = dx_sv_bool(g->s, true), .mem = k64(g, g->mem_min)};
+    if (!(init.globals = alloc(g, MAX_TRACKED_GLOBALS * sizeof(val_t))))
+        return;
+    for (uint32_t i = 0; i < m->nglobals; i++) {
+        if (g->gslot[i] == UINT32_MAX)
+            continue;
+        dx_insn_t k;
+        size_t end;
+        const dx_global_t *gl = &m->globals[i];
+        dx_term_t v = NULL;
+        if (dx_const_insn(m, gl->init.off, &k, &end))
+            v = k.op == DX_OP_I32_CONST ? k32(g, (uint32_t)k.u.i32)
+              : k.op == DX_OP_I64_CONST ? k64(g, (uint64_t)k.u.i64) : NULL;
+        init.globals[g->gslot[i]] = v ? (val_t){v, gl->type} : fresh_val(g, gl->type);
     }
-    /* The mutable globals of type i32 and i64 are tracked (at most 64);
-     * the others are read as anything. */
-    g.gslot = alloc(&g, (m->nglobals + 1) * sizeof(uint32_t));
-    state_t entry = {0};
-    entry.globals = alloc(&g, MAX_TRACKED_GLOBALS * sizeof(val_t));
-    if (g.oom)
-        goto oom;
+    g->cur = init;
+    g->func = 0;
+    g->insn_at = 0;
+    invariants(g, false, &init);
+}
+
+/* The mutable globals of type i32 and i64 are tracked (at most 64); the
+ * others are read as anything. Memory 0's bounds. */
+static bool setup(gen_t *g)
+{
+    const dx_module_t *m = g->m;
+    g->gslot = alloc(g, (m->nglobals + 1) * sizeof(uint32_t));
+    g->gof = alloc(g, MAX_TRACKED_GLOBALS * sizeof(uint32_t));
+    g->at_entry.globals = alloc(g, MAX_TRACKED_GLOBALS * sizeof(val_t));
+    if (g->oom)
+        return false;
     for (uint32_t i = 0; i < m->nglobals; i++) {
         const dx_global_t *gl = &m->globals[i];
         bool track = gl->mutable_ && (gl->type == DX_T_I32 || gl->type == DX_T_I64) &&
-                     g.ntracked < MAX_TRACKED_GLOBALS;
-        g.gslot[i] = track ? g.ntracked : UINT32_MAX;
-        if (track)
-            entry.globals[g.ntracked++].ty = gl->type;
+                     g->ntracked < MAX_TRACKED_GLOBALS;
+        g->gslot[i] = track ? g->ntracked : UINT32_MAX;
+        if (track) {
+            g->gof[g->ntracked] = i;
+            g->at_entry.globals[g->ntracked++].ty = gl->type;
+        }
     }
-    /* Memory 0's size at a function's entry: at least its minimum (it only
-     * grows), at most its maximum, a whole number of pages. */
-    uint64_t min = 0;
-    g.mem_max = 0;
     if (m->nmemories) {
         const dx_limits_t *l = &m->memories[0].limits;
-        min = l->min * PAGE;
-        g.mem_max = (l->has_max ? l->max : 65536) * (uint64_t)PAGE;
+        g->mem_min = l->min * PAGE;
+        g->mem_max = (l->has_max ? l->max : 65536) * (uint64_t)PAGE;
     }
-    entry.mem = fresh(&g, 64);
-    dx_sv_assume(g.s, dx_sv_op(g.s, DX_SV_LE_U, k64(&g, min), entry.mem), 0);
-    dx_sv_assume(g.s, dx_sv_op(g.s, DX_SV_LE_U, entry.mem, k64(&g, g.mem_max)), 0);
-    dx_sv_assume(g.s, dx_sv_op(g.s, DX_SV_EQ, dx_sv_op(g.s, DX_SV_AND, entry.mem,
-                                                        k64(&g, PAGE - 1)), k64(&g, 0)), 0);
+    return rg_env(g);
+}
+
+static bool run(const dx_module_t *m, const dx_proof_t *proof, const dx_vc_opts_t *o,
+                dx_arena_t *ar, dx_vc_t *out, dx_error_t *out_err)
+{
+    memset(out, 0, sizeof *out);
+    gen_t g = {.m = m, .ar = ar, .out = out, .proof = proof, .budget = o->budget,
+               .solver_accesses = o->solver_accesses};
+    if (!setup(&g))
+        goto oom;
+    /* kept for dx_vc_range, which the translator calls later: a copy, as
+     * the caller's may not live as long as the result */
+    if (proof) {
+        dx_proof_t *keep = alloc(&g, sizeof *keep);
+        if (!keep)
+            goto oom;
+        *keep = *proof;
+        out->proof = keep;
+    }
     if (proof && proof->present) {
         const dx_funcproof_t *bad = unchecked_pre(m, proof);
         if (bad) { /* refuted at once: no call site could establish it */
             out->refuted = true;
-            out->refutation = (dx_ob_t){bad->func, DX_OB_PRE, bad->offset, DX_SOLVE_REFUTED};
+            out->refutation = (dx_ob_t){bad->func, DX_OB_PRE, bad->offset, DX_SOLVE_REFUTED, 0};
             out->annotation = bad->pre[0].offset;
         }
-        /* The module invariants hold initially: the globals' initial
-         * values, memory at its minimum. */
-        state_t init = {.reach = dx_sv_bool(g.s, true), .mem = k64(&g, min)};
-        init.globals = alloc(&g, MAX_TRACKED_GLOBALS * sizeof(val_t));
-        if (g.oom)
-            goto oom;
-        for (uint32_t i = 0; i < m->nglobals; i++) {
-            if (g.gslot[i] == UINT32_MAX)
-                continue;
-            dx_insn_t k;
-            size_t end;
-            const dx_global_t *gl = &m->globals[i];
-            dx_term_t v = NULL;
-            if (dx_const_insn(m, gl->init.off, &k, &end))
-                v = k.op == DX_OP_I32_CONST ? k32(&g, (uint32_t)k.u.i32)
-                  : k.op == DX_OP_I64_CONST ? k64(&g, (uint64_t)k.u.i64) : NULL;
-            init.globals[g.gslot[i]] = v ? (val_t){v, gl->type} : fresh_val(&g, gl->type);
+        if (proof->ninvariants) {
+            if (!start_solver(&g))
+                goto no_solver;
+            initial_invariants(&g);
         }
-        g.cur = init;
-        g.func = 0;
-        g.insn_at = 0;
-        invariants(&g, false, &init);
     }
     dx_code_t c;
     memset(&c, 0, sizeof c);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        dx_sv_push(g.s); /* a function's facts are its own */
-        bool ok = function(&g, f, &c, &entry, out_err);
-        dx_sv_pop(g.s);
-        if (!ok) {
+        if (!function(&g, f, &c, out_err)) {
             if (g.oom)
                 goto oom;
+            if (!g.s)
+                goto no_solver;
             dx_solver_free(g.s);
             return false;
         }
     }
-    out->spent = dx_solver_spent(g.s);
-    out->terms = dx_solver_terms(g.s);
+    out->spent = g.s ? dx_solver_spent(g.s) : 0;
+    out->terms = g.s ? dx_solver_terms(g.s) : 0;
     dx_solver_free(g.s);
     return true;
 oom:
     dx_solver_free(g.s);
     *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = DX_NO_FUNC, .insn = DX_NO_INSN};
     return false;
+no_solver:
+    *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = DX_NO_FUNC, .insn = DX_NO_INSN};
+    return false;
 }
 
-bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, uint64_t budget,
+bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, const dx_vc_opts_t *opts,
                   dx_arena_t *ar, dx_vc_t *out, dx_error_t *out_err)
 {
-    if (!run(m, proof && proof->present ? proof : NULL, budget, ar, out, out_err))
+    static const dx_vc_opts_t defaults = {DX_VC_DEFAULT_BUDGET, false};
+    const dx_vc_opts_t *o = opts ? opts : &defaults;
+    if (!run(m, proof && proof->present ? proof : NULL, o, ar, out, out_err))
         return false;
     if (out->refuted || !out->claims_unproved)
         return true;
@@ -1108,16 +1382,23 @@ bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, uint64_t budget
      * cannot be assumed, and with it nothing that depended on it. Every
      * access is judged again without any annotation. */
     uint64_t unsettled = out->claims_unproved;
-    if (!run(m, NULL, budget, ar, out, out_err))
+    /* The declared ranges stay: they need no claim, as every set of
+     * their globals is proved or checked. */
+    dx_proof_t *ranges = dx_arena_alloc(ar, sizeof *ranges);
+    if (ranges) {
+        *ranges = *proof;
+        ranges->ninvariants = ranges->nfuncs = ranges->nlemmas = 0;
+    }
+    if (!run(m, ranges && ranges->nranges ? ranges : NULL, o, ar, out, out_err))
         return false;
     out->claims_unproved = unsettled;
     out->annotations_dropped = true;
     return true;
 }
 
-bool dx_vc_proved(void *ctx, uint32_t func, size_t insn)
+/* The first obligation at (func, insn), or nobs. */
+static size_t find(const dx_vc_t *v, uint32_t func, size_t insn)
 {
-    const dx_vc_t *v = ctx;
     size_t lo = 0, hi = v->nobs; /* ordered by function, then code */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -1127,13 +1408,32 @@ bool dx_vc_proved(void *ctx, uint32_t func, size_t insn)
         else
             hi = mid;
     }
-    return lo < v->nobs && v->obs[lo].func == func && v->obs[lo].insn == insn &&
-           v->obs[lo].verdict == DX_SOLVE_PROVED;
+    return lo < v->nobs && v->obs[lo].func == func && v->obs[lo].insn == insn ? lo : v->nobs;
+}
+
+bool dx_vc_proved(void *ctx, uint32_t func, size_t insn)
+{
+    const dx_vc_t *v = ctx;
+    size_t at = find(v, func, insn);
+    return at < v->nobs && v->obs[at].verdict == DX_SOLVE_PROVED;
+}
+
+bool dx_vc_range(void *ctx, uint32_t func, size_t insn, uint64_t *lo, uint64_t *hi)
+{
+    const dx_vc_t *v = ctx;
+    size_t at = find(v, func, insn);
+    if (at == v->nobs || v->obs[at].kind != DX_OB_RANGE || v->obs[at].verdict == DX_SOLVE_PROVED)
+        return false;
+    const dx_grange_t *d = dx_proof_range(v->proof, v->obs[at].global);
+    if (!d)
+        return false;
+    *lo = d->lo, *hi = d->hi;
+    return true;
 }
 
 const char *dx_ob_kind_name(dx_ob_kind_t k)
 {
-    static const char *const names[] = {"load", "store", "pre", "post", "loop-entry",
-                                        "loop-keep", "invariant"};
+    static const char *const names[] = {"load", "store", "range", "pre", "post",
+                                        "loop-entry", "loop-keep", "invariant"};
     return (unsigned)k < DX_OB_KINDS ? names[k] : "?";
 }

@@ -29,6 +29,8 @@
 typedef enum {
     DX_OB_LOAD,       /* a load's effective address + width <= memory size */
     DX_OB_STORE,      /* the same for a store */
+    DX_OB_RANGE,      /* a global.set keeps the global in its declared range
+                       * (dogma.proof); unproved, the translator checks it */
     /* claims of the module's (dogma.proof): refuted, the module is rejected */
     DX_OB_PRE,        /* a callee's precondition, at a call */
     DX_OB_POST,       /* a postcondition, at the function's end */
@@ -43,12 +45,15 @@ typedef struct {
     uint32_t kind;    /* dx_ob_kind_t */
     size_t insn;      /* module offset of the instruction */
     uint32_t verdict; /* dx_solve_t */
+    uint32_t global;  /* DX_OB_RANGE: the global set */
 } dx_ob_t;
 
 typedef struct {
     dx_ob_t *obs;     /* in function order, then code order */
     size_t nobs;
     uint64_t counts[DX_OB_KINDS][4]; /* [kind][verdict] */
+    uint64_t by_ranges; /* obligations settled by the first pass (ranges.h),
+                         * without the solver */
     uint64_t spent;   /* solver resource units */
     uint64_t terms;   /* solver terms built: the conditions' size */
     /* The module's claims: the first refuted one (the module must be
@@ -61,6 +66,7 @@ typedef struct {
     size_t annotation;
     uint64_t claims_unproved;
     bool annotations_dropped;
+    const dx_proof_t *proof; /* the annotations used (NULL: none) */
 } dx_vc_t;
 
 /* The budget the tools use unless told otherwise (rlimit units). */
@@ -68,17 +74,35 @@ typedef struct {
 /* ... and the most one obligation may take of it. */
 #define DX_VC_QUERY_BUDGET 200000ull
 
+typedef struct {
+    /* solver resource units for the module (0: no limit); one obligation
+     * gets at most DX_VC_QUERY_BUDGET of them */
+    uint64_t budget;
+    /* Ask the solver about the accesses (and global.sets) the first pass
+     * (ranges.h) leaves unproved: it proves a few more, at a cost of
+     * seconds per 100 KB of module. Without it the solver sees only the
+     * claims the first pass cannot settle, and a function whose claims it
+     * settles is never given to the solver at all. */
+    bool solver_accesses;
+} dx_vc_opts_t;
+
 /* Generates and discharges the obligations of every defined function of m
  * (decoded and validated), under the claims of proof (dx_proof_decode;
- * NULL or not present: none), with a solver budget for the module (rlimit
- * units, 0: none). Everything allocated comes from ar. false: out of
- * memory, or the solver could not be created (out_err says). */
-bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, uint64_t budget,
+ * NULL or not present: none), with options opts (NULL: budget
+ * DX_VC_DEFAULT_BUDGET, no solver for accesses). Everything allocated
+ * comes from ar. false: out of memory, or the solver could not be created
+ * (out_err says). */
+bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, const dx_vc_opts_t *opts,
                   dx_arena_t *ar, dx_vc_t *out, dx_error_t *out_err);
 
 /* For the translator's `proved` strategy (dx_x64_opts_t.proved): ctx is a
  * dx_vc_t; true when the access at insn of func was proved. */
 bool dx_vc_proved(void *ctx, uint32_t func, size_t insn);
+
+/* For the translator's `proved` strategy (dx_x64_opts_t.range): true when
+ * the global.set at insn of func must be checked to keep its global in
+ * [*lo, *hi], its declared range. */
+bool dx_vc_range(void *ctx, uint32_t func, size_t insn, uint64_t *lo, uint64_t *hi);
 
 const char *dx_ob_kind_name(dx_ob_kind_t k); /* "load", ... */
 

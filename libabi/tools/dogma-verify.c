@@ -1,5 +1,5 @@
 /*
- * dogma-verify [--json] [--functions] [--budget N] MODULE.wasm
+ * dogma-verify [--json] [--functions] [--unproved] [--solver] [--budget N] MODULE.wasm
  *
  * Generates a module's verification conditions (libabi/proof/vc.h) and
  * discharges them with Z3 under a deterministic budget, then prints the
@@ -29,10 +29,12 @@ static const char *prog = "dogma-verify";
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: %s [--json] [--functions] [--budget N] MODULE.wasm\n"
+            "usage: %s [--json] [--functions] [--unproved] [--solver] [--budget N] MODULE.wasm\n"
             "  --json        one JSON object on stdout\n"
             "  --functions   a line per function\n"
-            "  --budget N    Z3 resource units for the module (default %llu; 0: none)\n"
+            "  --unproved    each obligation not proved, after the instructions before it\n"
+            "  --solver      also ask Z3 about the accesses the first pass leaves (slow)\n"
+            "  --budget N    Z3 resource units for the module (default %llu; 0: no limit)\n"
             "exit status: 0 verified, 1 invalid or unreadable, 2 usage\n",
             prog, (unsigned long long)DEFAULT_BUDGET);
 }
@@ -81,17 +83,56 @@ static void print_table(const char *path, const dx_module_t *m, const dx_vc_t *v
     size_t i = 0;
     while (i < v->nobs) {
         uint32_t f = v->obs[i].func;
-        uint64_t proved = 0, n = 0;
-        for (; i < v->nobs && v->obs[i].func == f; i++, n++)
-            proved += v->obs[i].verdict == DX_SOLVE_PROVED;
-        if (names && names[f].len)
-            printf("  func %u %.*s: %llu of %llu proved\n", f, (int)names[f].len, names[f].ptr,
-                   (unsigned long long)proved, (unsigned long long)n);
-        else
-            printf("  func %u: %llu of %llu proved\n", f, (unsigned long long)proved,
-                   (unsigned long long)n);
+        uint64_t proved = 0, n = 0, claims = 0;
+        for (; i < v->nobs && v->obs[i].func == f; i++) {
+            bool access = v->obs[i].kind <= DX_OB_STORE;
+            n += access, claims += !access;
+            proved += access && v->obs[i].verdict == DX_SOLVE_PROVED;
+        }
+        printf("  func %u%s%.*s: %llu of %llu accesses proved, %llu other obligations\n", f,
+               names && names[f].len ? " " : "", names ? (int)names[f].len : 0,
+               names ? names[f].ptr : "", (unsigned long long)proved,
+               (unsigned long long)n, (unsigned long long)claims);
     }
     free(names);
+}
+
+/* Every obligation not proved, with the instructions before it (how its
+ * address was computed): where annotations would help. */
+static void print_unproved(const char *path, const dx_module_t *m, const dx_vc_t *v)
+{
+    enum { CONTEXT = 5 };
+    dx_arena_t ar;
+    dx_arena_init_malloc(&ar);
+    dx_code_t c;
+    memset(&c, 0, sizeof c);
+    for (size_t i = 0; i < v->nobs;) {
+        uint32_t f = v->obs[i].func;
+        size_t end = i;
+        while (end < v->nobs && v->obs[end].func == f)
+            end++;
+        dx_insn_t ring[CONTEXT];
+        unsigned n = 0;
+        dx_error_t err;
+        dx_code_init(&c, m, f, &ar);
+        while (i < end && dx_code_more(&c) && dx_code_next(&c, &ring[n % CONTEXT], &err)) {
+            size_t at = ring[n % CONTEXT].offset;
+            n++;
+            for (; i < end && v->obs[i].insn <= at; i++) {
+                if (v->obs[i].insn != at || v->obs[i].verdict == DX_SOLVE_PROVED)
+                    continue;
+                printf("%s:0x%06zx: func %u: %s unproved\n", path, at, f,
+                       dx_ob_kind_name((dx_ob_kind_t)v->obs[i].kind));
+                for (unsigned k = n > CONTEXT ? n - CONTEXT : 0; k < n; k++) {
+                    printf("    ");
+                    dx_print_insn(stdout, m, &ring[k % CONTEXT]);
+                    printf("\n");
+                }
+            }
+        }
+        i = end;
+    }
+    dx_arena_free(&ar);
 }
 
 static void print_json(const char *path, const dx_module_t *m, const dx_vc_t *v, double secs)
@@ -131,7 +172,8 @@ static int report_claims(const char *path, const dx_vc_t *v)
 
 int main(int argc, char **argv)
 {
-    bool json = false, functions = false;
+    bool json = false, functions = false, unproved = false;
+    dx_vc_opts_t opts = {DEFAULT_BUDGET, false};
     uint64_t budget = DEFAULT_BUDGET;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -139,6 +181,10 @@ int main(int argc, char **argv)
             json = true;
         } else if (!strcmp(argv[i], "--functions")) {
             functions = true;
+        } else if (!strcmp(argv[i], "--unproved")) {
+            unproved = true;
+        } else if (!strcmp(argv[i], "--solver")) {
+            opts.solver_accesses = true;
         } else if (!strcmp(argv[i], "--budget") && i + 1 < argc) {
             char *end;
             budget = strtoull(argv[++i], &end, 0);
@@ -183,7 +229,7 @@ int main(int argc, char **argv)
             dx_err_render(&err, path, msg, sizeof msg);
             fprintf(stderr, "%s\n", msg);
             rc = 1;
-        } else if (!dx_vc_module(&m, &proof, budget, &ar, &v, &err)) {
+        } else if ((opts.budget = budget, !dx_vc_module(&m, &proof, &opts, &ar, &v, &err))) {
             fprintf(stderr, "%s: %s: cannot generate the verification conditions (out of "
                     "memory, or no solver)\n", prog, path);
             rc = 1;
@@ -192,6 +238,8 @@ int main(int argc, char **argv)
                 print_json(path, &m, &v, now() - t0);
             else
                 print_table(path, &m, &v, now() - t0, functions);
+            if (unproved && !json)
+                print_unproved(path, &m, &v);
             rc = report_claims(path, &v);
         }
     }

@@ -9,7 +9,8 @@
  * Strategy `checked` compares address + offset + width with the memory's
  * size (r13) first. Strategy `proved` asks the proof hook per access and
  * checks those it does not vouch for. Constant addresses fold into the
- * displacement.
+ * displacement. For measurement, opts.count_accesses makes each access
+ * also count its executions, per class, in counters outside the code.
  */
 #include "x64.h"
 
@@ -52,6 +53,94 @@ static bool global_get(x64_t *x, uint32_t idx)
     int r = x_alloc(x, x_is_float(t));
     load_typed(x, t, r, xm(R15, x_global(x, idx)));
     return x_push_reg(x, t, r);
+}
+
+/* ---- global.set and declared ranges -------------------------------------------
+ * Under strategy proved, a global with a declared range (dogma.proof) whose
+ * set the verifier did not prove keeps the range gets its value checked
+ * before the store (spec/safety.md section 10): the `range` hook says which
+ * sets and gives the bounds. The check is unsigned, and as cheap as the
+ * bounds allow:
+ *
+ *     lo = 0:           cmp  v, hi;  ja trap
+ *     hi = the max:     cmp  v, lo;  jb trap
+ *     otherwise:        lea  r11, [v - lo];  cmp r11, hi - lo;  ja trap
+ *                       (r11 = v - lo wraps below lo, so one compare does)
+ *
+ * An i64 bound that is no sign-extended imm32 goes through r11 (mov r11,
+ * -lo; add r11, v for the lea); when hi - lo is no imm32 either, the two
+ * compares of the first two forms. A constant value is decided now. */
+static bool range_wanted(x64_t *x, uint32_t idx, uint64_t *lo, uint64_t *hi)
+{
+    const dx_x64_opts_t *o = x->opts;
+    uint8_t t = x->m->globals[idx].type;
+    return o->strategy == DX_STRATEGY_PROVED && o->range &&
+           (t == DX_T_I32 || t == DX_T_I64) &&
+           o->range(o->proved_ctx, x->func, x->insn->offset, lo, hi);
+}
+
+/* cmp r, k: k as an imm32 when it fits (sign-extended for 64 bits; any k
+ * of a 32-bit compare does), else through R11 (r is not R11). */
+static void cmp_const(x64_t *x, bool w, int r, uint64_t k)
+{
+    if (!w || (int64_t)k == (int32_t)k) {
+        x_alu_ri(&x->b, w, 7, r, (int32_t)k);
+        return;
+    }
+    x_mov_ri(&x->b, R11, k);
+    x_alu_rr(&x->b, true, 7, r, R11);
+}
+
+/* Traps with DX_TRAP_RANGE unless lo <= r <= hi (unsigned; w: 64 bits;
+ * lo <= hi <= the type's max, not both its own bounds). */
+static void range_check(x64_t *x, bool w, int r, uint64_t lo, uint64_t hi)
+{
+    xb_t *b = &x->b;
+    uint64_t max = w ? UINT64_MAX : UINT32_MAX;
+    uint64_t span = hi - lo, neg = 0 - lo;
+    if (lo == 0 || hi == max || (w && (int64_t)span != (int32_t)span)) {
+        if (lo != 0) {
+            cmp_const(x, w, r, lo);
+            x_trap_jcc(x, CC_B, DX_TRAP_RANGE);
+        }
+        if (hi != max) { /* both: one stub serves the two jumps */
+            cmp_const(x, w, r, hi);
+            x_trap_jcc(x, CC_A, DX_TRAP_RANGE);
+        }
+        return;
+    }
+    if (!w || (int64_t)neg == (int32_t)neg) { /* 32 bits: the low half is right */
+        x_lea(b, R11, xm(r, (int32_t)neg));
+    } else {
+        x_mov_ri(b, R11, neg);
+        x_alu_rr(b, true, 0, R11, r);
+    }
+    x_alu_ri(b, w, 7, R11, (int32_t)span);
+    x_trap_jcc(x, CC_A, DX_TRAP_RANGE);
+}
+
+static bool global_set(x64_t *x, uint32_t idx)
+{
+    xval_t v = x_pop(x);
+    uint64_t lo, hi;
+    if (range_wanted(x, idx, &lo, &hi)) {
+        bool w = x->m->globals[idx].type == DX_T_I64;
+        uint64_t max = w ? UINT64_MAX : UINT32_MAX;
+        if (hi > max)
+            hi = max;
+        if (lo > hi || (v.kind == V_CONST && (v.imm < lo || v.imm > hi))) {
+            x_trap_now(x, DX_TRAP_RANGE); /* no value can pass, or this one cannot */
+            x->out->stats.range_checks++;
+        } else if (v.kind != V_CONST && (lo != 0 || hi != max)) {
+            x_mark(x);
+            int r = x_in_reg(x, &v);
+            range_check(x, w, r, lo, hi);
+            v.kind = V_REG, v.reg = (uint8_t)r;
+            x->out->stats.range_checks++;
+        }
+    }
+    x_store_val(x, &v, x_global(x, idx), R15);
+    return true;
 }
 
 static bool select_op(x64_t *x)
@@ -212,11 +301,7 @@ bool x_access_op(x64_t *x, const dx_insn_t *in)
     case DX_OP_LOCAL_SET: return local_set(x, in->u.index, false);
     case DX_OP_LOCAL_TEE: return local_set(x, in->u.index, true);
     case DX_OP_GLOBAL_GET: return global_get(x, in->u.index);
-    case DX_OP_GLOBAL_SET: {
-        xval_t v = x_pop(x);
-        x_store_val(x, &v, x_global(x, in->u.index), R15);
-        return true;
-    }
+    case DX_OP_GLOBAL_SET: return global_set(x, in->u.index);
     case DX_OP_I32_CONST: return x_push_const(x, DX_T_I32, (uint32_t)in->u.i32);
     case DX_OP_I64_CONST: return x_push_const(x, DX_T_I64, (uint64_t)in->u.i64);
     case DX_OP_F32_CONST: return x_push_const(x, DX_T_F32, in->u.f32);
@@ -231,20 +316,40 @@ bool x_access_op(x64_t *x, const dx_insn_t *in)
 }
 
 /* ---- memory ------------------------------------------------------------------ */
-static bool needs_check(x64_t *x)
+/* The class of the access being emitted, counted in the static figures. */
+static dx_acc_class_t access_class(x64_t *x)
 {
     const dx_x64_opts_t *o = x->opts;
     if (o->strategy == DX_STRATEGY_GUARD) {
         x->out->stats.acc_guarded++;
-        return false;
+        return DX_ACC_GUARDED;
     }
     if (o->strategy == DX_STRATEGY_PROVED && o->proved &&
         o->proved(o->proved_ctx, x->func, x->insn->offset)) {
         x->out->stats.acc_proved++;
-        return false;
+        return DX_ACC_PROVED;
     }
     x->out->stats.acc_checked++;
-    return true;
+    return DX_ACC_CHECKED;
+}
+
+/* opts.count_accesses (instrumentation): one more execution of an access
+ * of class c,
+ *
+ *     mov  r11, &counters[c]        ; imm64 (imm32 when it fits)
+ *     add  qword [r11], 1
+ *
+ * emitted first in the access's sequence, before R11 holds anything of
+ * its own. The add changes the flags, which nothing holds here: the
+ * translator materialises a pending comparison (V_CMP) before every load
+ * and store, and the bound check that may follow sets them afresh. */
+static void count_access(x64_t *x, dx_acc_class_t c)
+{
+    uint64_t *counters = x->opts->count_accesses;
+    if (!counters)
+        return;
+    x_mov_ri(&x->b, R11, (uint64_t)(uintptr_t)&counters[c]);
+    x_alu_mi(&x->b, true, 0, xm(R11, 0), 1);
 }
 
 /* The memory operand for an access of width bytes at address a + offset,
@@ -252,7 +357,9 @@ static bool needs_check(x64_t *x)
 static xmem_t address(x64_t *x, const xval_t *a, uint64_t offset, unsigned width)
 {
     xb_t *b = &x->b;
-    bool check = needs_check(x);
+    dx_acc_class_t c = access_class(x);
+    bool check = c == DX_ACC_CHECKED;
+    count_access(x, c);
     if (a->kind == V_CONST) {
         uint64_t ea = (a->imm & 0xFFFFFFFFu) + offset;
         if (check) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <dogma/stream.h>
+#include <dogma/translate.h>
 
 #include "../lib/svc.h"
 
@@ -227,14 +228,16 @@ static bool module_path(const char *name, char *path, size_t size, uint64_t *off
     return svc_initrd_find(initrd, path, off, len);
 }
 
+/* The translator's trap codes (spec/abi.md section 7), named from its one
+ * table; the shell does not link the translator, so not dx_trap_text(). */
 static const char *trap_text(uint32_t code)
 {
-    static const char *const t[] = {
-        "?", "unreachable", "out of bounds memory access", "integer divide by zero",
-        "integer overflow", "invalid conversion to integer", "undefined element",
-        "uninitialized element", "indirect call type mismatch", "call stack exhausted",
-        "out of bounds table access", "host error"};
-    return code < 12 ? t[code] : "?";
+    switch (code) {
+#define TRAP_TEXT(id, num, text) case num: return text;
+    DX_TRAPS(TRAP_TEXT)
+#undef TRAP_TEXT
+    default: return "?";
+    }
 }
 
 static void report_end(const char *name, uint32_t proc)

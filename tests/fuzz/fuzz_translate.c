@@ -10,7 +10,8 @@
  *   2. decoded (dx_module_decode) and translated three times, each in a
  *      fresh arena: strategy guard, strategy checked, and strategy proved
  *      with a `proved` callback that says yes for about half the accesses
- *      (a hash of where they are). Each translation succeeds exactly when
+ *      (a hash of where they are) and a `range` callback that gives bounds
+ *      of every form to about half the global.sets. Each translation succeeds exactly when
  *      the load did; on failure its error record is load's, field for
  *      field, except for the translator's own DX_E_CODE_TOO_LARGE. On
  *      success the output must hold together: every function's code
@@ -26,7 +27,10 @@
  *      translate the same instructions and memory accesses (their
  *      statistics agree: checked leaves none to the guard pages, proved
  *      checks exactly those its callback did not prove, and the callback is
- *      asked only about instructions of defined functions). The arena must
+ *      asked only about instructions of defined functions; the range
+ *      callback only about global.sets of i32 and i64 globals, and only
+ *      under proved, which checks at most the sets it gave a range). The
+ *      arena must
  *      stay linear in the module's size (translate.h: "linear in the
  *      module's size, in time and in space"); the bound below is loose, to
  *      catch a cost that is not linear rather than to pin a constant;
@@ -230,6 +234,7 @@ static void release(run_t *r)
 typedef struct prover {
     const dx_module_t *m;
     uint64_t yes, no;
+    uint64_t ranged;     /* sets given a range */
 } prover_t;
 
 static bool prove(void *ctx, uint32_t func, size_t insn)
@@ -245,6 +250,33 @@ static bool prove(void *ctx, uint32_t func, size_t insn)
     else
         p->no++;
     return ok;
+}
+
+/* Strategy proved's range callback: asked only about a global.set of an
+ * i32 or i64 global of a defined function; for about half, bounds of every
+ * form the translator emits (a bound at the type's edge, imm32 or not,
+ * empty ranges too), the same every time; counts its yeses. */
+static bool range(void *ctx, uint32_t func, size_t insn, uint64_t *lo, uint64_t *hi)
+{
+    static const uint64_t edge[8] = {0, 1, 100, 0x7FFFFFFF, 0x80000000u, 0xFFFFFFFFu,
+                                     1ull << 40, UINT64_MAX};
+    prover_t *p = ctx;
+    CHECK(func >= p->m->nfunc_imports && func < p->m->nfuncs);
+    CHECK(insn + 1 < p->m->size && p->m->bytes[insn] == 0x24); /* global.set */
+    uint32_t g = 0;
+    for (unsigned k = 0; k < 5 && insn + 1 + k < p->m->size; k++) { /* its LEB128 index */
+        g |= (uint32_t)(p->m->bytes[insn + 1 + k] & 0x7F) << (7 * k);
+        if (!(p->m->bytes[insn + 1 + k] & 0x80))
+            break;
+    }
+    CHECK(g < p->m->nglobals);
+    CHECK(p->m->globals[g].type == DX_T_I32 || p->m->globals[g].type == DX_T_I64);
+    uint64_t h = ((uint64_t)func << 32 ^ insn) * 0xbf58476d1ce4e5b9ull;
+    if (h >> 63)
+        return false;
+    *lo = edge[h >> 40 & 7], *hi = edge[h >> 50 & 7];
+    p->ranged++;
+    return true;
 }
 
 /* The strategies translate the same instructions the same way but for
@@ -263,6 +295,7 @@ static void check_strategies(const run_t runs[3], const prover_t *p)
         CHECK(pr->acc_proved == p->yes && pr->acc_checked == p->no);
         CHECK(pr->acc_proved + pr->acc_checked == g->acc_guarded);
     }
+    CHECK(g->range_checks == 0 && c->range_checks == 0 && pr->range_checks <= p->ranged);
 }
 
 /* Run 3: max_code just below the code's size, then a little above it. The
@@ -346,7 +379,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run_t runs[3];
     prover_t prover = {0};
     for (int i = 0; i < 3; i++) {
-        dx_x64_opts_t o = {.strategy = strategies[i], .proved = prove,
+        dx_x64_opts_t o = {.strategy = strategies[i], .proved = prove, .range = range,
                            .proved_ctx = &prover};
         run_t *r = &runs[i];
         if (!translate(r, data, size, &o, SIZE_MAX)) {

@@ -29,7 +29,8 @@ static dx_solve_t verdict_at(wb_t *b, size_t at, uint64_t budget)
         ut_fail(__FILE__, __LINE__, "the test module does not load: %s", msg);
     }
     dx_vc_t v;
-    UT_CHECK(dx_vc_module(&m, NULL, budget, &ar, &v, &err));
+    dx_vc_opts_t o = {budget, true};
+    UT_CHECK(dx_vc_module(&m, NULL, &o, &ar, &v, &err));
     dx_solve_t r = DX_SOLVE_ERROR;
     for (size_t i = 0; i < v.nobs; i++)
         if (v.obs[i].insn == at)
@@ -212,10 +213,11 @@ static void verify_built(wb_t *b, annotated_t *out)
     dx_module_t m;
     dx_error_t err;
     dx_proof_t proof;
+    dx_vc_opts_t o = {0, true};
     UT_CHECK(dx_module_load(b->p, b->n, &ar, &m, &err));
     out->decoded = dx_proof_decode(&m, NULL, 0, &ar, &proof, &err);
     if (out->decoded)
-        UT_CHECK(dx_vc_module(&m, &proof, 0, &ar, &out->v, &err));
+        UT_CHECK(dx_vc_module(&m, &proof, &o, &ar, &out->v, &err));
     dx_ob_t *obs = malloc((out->v.nobs + 1) * sizeof *obs);
     UT_CHECK(obs != NULL);
     if (out->decoded && out->v.nobs)

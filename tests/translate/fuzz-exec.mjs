@@ -2,7 +2,7 @@
 // translate-to-fuzz modules.
 //
 //   node fuzz-exec.mjs [--seed S] [--count N] [--jobs J] [--keep DIR]
-//        [--wasm-opt P] (--oracle-only | --dogma-run P [--strategy guard,checked])
+//        [--wasm-opt P] (--oracle-only | --dogma-run P [--strategy guard,checked,proved])
 //
 // For each seed s in S..S+N-1:
 //   1. 1 to 16 KiB of bytes from a seeded generator (splitmix64 of s);
@@ -58,7 +58,7 @@ function binaryenTrapKind(msg) {
 function usage(msg) {
   if (msg) process.stderr.write(`fuzz-exec: ${msg}\n`);
   process.stderr.write('usage: fuzz-exec.mjs [--seed S] [--count N] [--jobs J] [--keep DIR]\n' +
-    '         [--wasm-opt P] (--oracle-only | --dogma-run P [--strategy guard,checked])\n');
+    '         [--wasm-opt P] (--oracle-only | --dogma-run P [--strategy guard,checked,proved])\n');
   process.exit(2);
 }
 
@@ -80,7 +80,7 @@ function parseArgs(argv) {
   }
   if (o.oracleOnly === (o.dogmaRun !== null)) usage('give exactly one of --oracle-only and --dogma-run');
   for (const n of [o.seed, o.count, o.jobs]) if (!Number.isInteger(n) || n < 0) usage('bad number');
-  if (o.strategies.some((s) => !['guard', 'checked'].includes(s))) usage('--strategy guard,checked');
+  if (o.strategies.some((s) => !['guard', 'checked', 'proved'].includes(s))) usage('--strategy guard,checked,proved');
   return o;
 }
 

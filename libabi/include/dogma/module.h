@@ -195,6 +195,11 @@ typedef struct dx_arena {
 void dx_arena_init(dx_arena_t *ar, dx_allocator_t a);
 void dx_arena_seed(dx_arena_t *ar, uint64_t k0, uint64_t k1);
 void *dx_arena_alloc(dx_arena_t *ar, size_t size); /* NULL if out of memory */
+/* An array of n items of size bytes with room for *cap: itself while there
+ * is room; else a copy with twice the room (first items' when *cap is 0),
+ * *cap updated; NULL if out of memory (the array is left as it was). */
+void *dx_arena_grow(dx_arena_t *ar, void *items, size_t n, size_t *cap, size_t size,
+                    size_t first);
 void dx_arena_free(dx_arena_t *ar);
 #ifndef DX_FREESTANDING
 void dx_arena_init_malloc(dx_arena_t *ar); /* hosted: malloc and free */
@@ -404,6 +409,12 @@ bool dx_functype_is(const dx_functype_t *t, const char *params, const char *resu
 
 /* Whether a name from the module is the C string s. */
 bool dx_name_is(dx_name_t n, const char *s);
+
+/* A block type (dx_insn_t's u.block.type: -64 empty, <0 one value type,
+ * >= 0 a type index) as parameters and results. The arrays point into the
+ * module or into a constant table. */
+void dx_block_sig(const dx_module_t *m, int64_t bt, uint32_t *nparams,
+                  const dx_valtype_t **params, uint32_t *nresults, const dx_valtype_t **results);
 
 /* ---- instructions ------------------------------------------------------------ */
 typedef struct dx_insn {

@@ -160,7 +160,8 @@ enum {
     X(SIGNATURE, 8, "indirect call type mismatch")                           \
     X(STACK, 9, "call stack exhausted")                                      \
     X(TABLE, 10, "out of bounds table access")                               \
-    X(HOST, 11, "host error")
+    X(HOST, 11, "host error")                                                \
+    X(RANGE, 12, "global out of its declared range")
 typedef enum dx_trap {
     DX_TRAP_NONE = 0,
 #define DX_TRAP_ENUM(id, code, text) DX_TRAP_##id = code,
@@ -173,13 +174,38 @@ const char *dx_trap_name(dx_trap_t t); /* "DIV_ZERO", ... */
 
 /* ---- translation -------------------------------------------------------------- */
 typedef struct dx_x64_opts {
-    uint8_t strategy; /* DX_STRATEGY_GUARD or _CHECKED; _PROVED asks `proved` */
+    uint8_t strategy; /* DX_STRATEGY_GUARD or _CHECKED; _PROVED asks `proved`
+                         and `range` */
     /* strategy PROVED: true when the access at module offset insn in func
      * needs no check (its obligation is proved). NULL: none is. */
     bool (*proved)(void *ctx, uint32_t func, size_t insn);
+    /* strategy PROVED: for the global.set at module offset insn in func,
+     * true when its value must be checked to lie in [*lo, *hi] (unsigned;
+     * the global has a declared range in dogma.proof that the verifier did
+     * not prove this set keeps). NULL: no set is checked. Uses proved_ctx. */
+    bool (*range)(void *ctx, uint32_t func, size_t insn, uint64_t *lo, uint64_t *hi);
     void *proved_ctx;
     size_t max_code;  /* bytes of code allowed; 0: 1 GiB */
+    /* Instrumentation, for measurement only (dogma-run --count-accesses):
+     * when not NULL, the caller's array of DX_ACC_COUNT counters, indexed
+     * by dx_acc_class_t, and every load and store the translator emits
+     * adds 1 to its class's counter each time it executes. The address is
+     * baked into the code as an absolute 64-bit immediate, so the code is
+     * only valid while the array lives, in this address space; the
+     * increment is not atomic (one thread). Bulk memory operations
+     * (memory.copy, memory.fill, memory.init) are calls into the runtime
+     * and are not counted. NULL: the code is exactly as without the field. */
+    uint64_t *count_accesses;
 } dx_x64_opts_t;
+
+/* The classes of memory accesses (the counters of count_accesses; the
+ * translator's own static figures: dx_x64_stats_t.acc_*). */
+typedef enum dx_acc_class {
+    DX_ACC_GUARDED = 0, /* left to the guard pages (strategy guard) */
+    DX_ACC_CHECKED = 1, /* an explicit bound check */
+    DX_ACC_PROVED = 2,  /* proved in bounds: no check (strategy proved) */
+    DX_ACC_COUNT
+} dx_acc_class_t;
 
 /* One entry of the map from machine code back to the module: the code
  * at offset code (up to the next entry's) belongs to the instruction at
@@ -203,6 +229,8 @@ typedef struct dx_x64_stats {
     uint64_t acc_guarded;      /* memory accesses left to the guard pages */
     uint64_t acc_checked;      /* with an explicit bound check */
     uint64_t acc_proved;       /* proved in bounds: no check */
+    uint64_t range_checks;     /* global.sets given a range check (a compare,
+                                  or a trap where the value cannot pass) */
     uint64_t trap_sites;
     uint64_t polls;            /* preemption polls emitted */
 } dx_x64_stats_t;

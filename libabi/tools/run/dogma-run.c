@@ -31,6 +31,7 @@ typedef struct cli {
     const char *dump;
     const char *initrd;
     bool invoke_all, stats, no_run;
+    uint64_t *counts;       /* --count-accesses: DX_ACC_COUNT counters, or NULL */
     unsigned preempt_us;
     dr_preopen_t dirs[MAX_DIRS];
     int ndirs;
@@ -47,13 +48,19 @@ static void usage(FILE *f)
         "usage: dogma-run [options] MODULE.wasm [ARGS...]\n"
         "  --strategy guard|checked|proved\n"
         "                            memory strategy (default guard); proved: the\n"
-        "                            accesses Z3 proves in bounds carry no check\n"
+        "                            accesses the verifier proves in bounds (its\n"
+        "                            first pass, Z3 for the module's claims) carry\n"
+        "                            no check\n"
         "  --dir HOST[::GUEST]       preopen a host directory (WASI)\n"
         "  --env K=V                 set an environment variable (WASI, dogma)\n"
         "  --initrd FILE.tar         grant FILE as the read-only view \"initrd\" (dogma)\n"
         "  --invoke FUNC             call export FUNC with ARGS, print its results\n"
         "  --invoke-all              call every exported function with zero arguments\n"
         "  --stats                   translation and run figures on stderr\n"
+        "  --count-accesses          count the memory accesses executed, per class\n"
+        "                            (guarded, checked, proved), and print the counts\n"
+        "                            on stderr after the run (instrumented code: for\n"
+        "                            measurement; bulk memory operations not counted)\n"
         "  --no-run                  translate and instantiate only (with --stats: the\n"
         "                            translator's figures alone)\n"
         "  --max-memory BYTES        most memory the module may grow to (K, M, G)\n"
@@ -97,6 +104,11 @@ static int parse_cli(int argc, char **argv, cli_t *c)
         if (!strcmp(a, "--")) { i++; break; }
         if (!strcmp(a, "--help")) { usage(stdout); exit(0); }
         if (!strcmp(a, "--stats")) { c->stats = true; continue; }
+        if (!strcmp(a, "--count-accesses")) {
+            static uint64_t counts[DX_ACC_COUNT]; /* lives as long as the code */
+            c->counts = counts;
+            continue;
+        }
         if (!strcmp(a, "--invoke-all")) { c->invoke_all = true; continue; }
         if (!strcmp(a, "--no-run")) { c->no_run = true; continue; }
         if (!v)
@@ -307,23 +319,33 @@ static void print_stats(const dr_inst_t *in, const dx_x64_t *x, size_t size, dou
         "dogma-run: stats: code %zu bytes (%.2f per module byte), %zu map entries, "
         "%" PRIu64 " trap sites, %" PRIu64 " polls\n"
         "dogma-run: stats: memory accesses: %" PRIu64 " guarded, %" PRIu64 " checked, "
-        "%" PRIu64 " proved\n"
+        "%" PRIu64 " proved; %" PRIu64 " global range checks\n"
         "dogma-run: stats: run %.3f s, %" PRIu64 " host calls, %" PRIu64 " stacklets, "
         "%" PRIu64 " spare reuses, %" PRIu64 " yields\n",
         size, x->nfuncs, s->insns, tt * 1e3, (double)size / tt / 1e6, x->size,
         (double)x->size / (double)size, x->nmap, s->trap_sites, s->polls,
-        s->acc_guarded, s->acc_checked, s->acc_proved, rt, in->stats.host_calls,
+        s->acc_guarded, s->acc_checked, s->acc_proved, s->range_checks, rt, in->stats.host_calls,
         in->stats.stacklets, in->stats.spare_hits, in->stats.yields);
     if (in->m && vc.nobs)
         fprintf(stderr, "dogma-run: stats: verification %.3f ms: %zu obligations, %" PRIu64
                 " solver units\n", vc_secs * 1e3, vc.nobs, vc.spent);
 }
 
+/* --count-accesses: the accesses executed, one line. */
+static void print_counts(const uint64_t *n)
+{
+    uint64_t all = n[DX_ACC_GUARDED] + n[DX_ACC_CHECKED] + n[DX_ACC_PROVED];
+    fprintf(stderr, "dogma-run: executed accesses: %" PRIu64 " guarded, %" PRIu64
+            " checked, %" PRIu64 " proved (%.1f%% proved)\n", n[DX_ACC_GUARDED],
+            n[DX_ACC_CHECKED], n[DX_ACC_PROVED],
+            all ? 100.0 * (double)n[DX_ACC_PROVED] / (double)all : 0.0);
+}
+
 static int load(cli_t *c, const uint8_t *bytes, size_t size, dx_arena_t *ar,
                 dx_module_t *m, dx_x64_t *x, double *tt)
 {
     dx_error_t err;
-    dx_x64_opts_t xo = { .strategy = c->o.strategy };
+    dx_x64_opts_t xo = { .strategy = c->o.strategy, .count_accesses = c->counts };
     double t0 = now();
     if (c->o.strategy == DX_STRATEGY_PROVED) {
         /* The conditions need a validated module; the translator then
@@ -342,7 +364,7 @@ static int load(cli_t *c, const uint8_t *bytes, size_t size, dx_arena_t *ar,
             fprintf(stderr, "%s\n", buf);
             return 1;
         }
-        if (!dx_vc_module(m, &proof, DX_VC_DEFAULT_BUDGET, ar, &vc, &err)) {
+        if (!dx_vc_module(m, &proof, NULL, ar, &vc, &err)) {
             fprintf(stderr, "dogma-run: %s: cannot generate the verification conditions\n",
                     c->file);
             return 1;
@@ -357,6 +379,7 @@ static int load(cli_t *c, const uint8_t *bytes, size_t size, dx_arena_t *ar,
         vc_secs = now() - v0;
         xo.proved = dx_vc_proved;
         xo.proved_ctx = &vc;
+        xo.range = dx_vc_range;
     }
     /* (strategy proved loaded the module above: decoded once) */
     if ((c->o.strategy != DX_STRATEGY_PROVED && !dx_module_decode(bytes, size, ar, m, &err)) ||
@@ -442,6 +465,8 @@ int main(int argc, char **argv)
     fflush(stdout);
     if (c.stats)
         print_stats(in, &x, size, tt, now() - t0);
+    if (c.counts)
+        print_counts(c.counts);
 out:
     dr_free(in);
     if (w)
