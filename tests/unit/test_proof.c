@@ -141,7 +141,7 @@ enum where { INV, PRE, POST, LOOP };
  * pre, post or loop 0 invariants. Returns the payload offset of the code. */
 static size_t one(wb_t *p, enum where w, uint32_t func, const char *code, size_t len)
 {
-    size_t at;
+    size_t at = 0;
     header(p);
     wb_u(p, 0); /* lemmas */
     if (w == INV) {
