@@ -1044,6 +1044,16 @@ static void insn(walk_t *g, const dx_insn_t *in)
     case DX_OP_GLOBAL_GET: case DX_OP_GLOBAL_SET:
         variable(g, in);
         return;
+    case DX_OP_I32_DIV_S: case DX_OP_I32_DIV_U: case DX_OP_I32_REM_S: case DX_OP_I32_REM_U:
+    case DX_OP_I64_DIV_S: case DX_OP_I64_DIV_U: case DX_OP_I64_REM_S: case DX_OP_I64_REM_U:
+        if (g->h->divide && g->height) { /* the divisor, on top */
+            const av_t *d = &g->stack[g->height - 1];
+            bool sign = in->op == DX_OP_I32_DIV_S || in->op == DX_OP_I32_REM_S ||
+                        in->op == DX_OP_I64_DIV_S || in->op == DX_OP_I64_REM_S;
+            bool ok = d->r.lo >= 1 && (!sign || umax(g->e, d->r) <= (wmax(d->w) >> 1));
+            g->h->divide(g->h->ctx, in->offset, !g->cur.reach || ok);
+        }
+        break;
     case DX_OP_I32_CONST: push(g, val(dx_rg_const((uint32_t)in->u.i32), 32)); return;
     case DX_OP_I64_CONST: push(g, val(dx_rg_const((uint64_t)in->u.i64), 64)); return;
     case DX_OP_MEMORY_SIZE:

@@ -59,6 +59,9 @@ typedef struct dx_rg_hooks {
     void (*call)(void *ctx, size_t insn, uint32_t callee, const dx_rg_t *args, uint32_t n);
     /* the function's end, with the join of what every return gives */
     void (*exit)(void *ctx, size_t insn, const dx_rg_t *results, uint32_t n);
+    /* a div or rem: its divisor proved neither 0 nor (signed) -1, or not
+     * (every one, reached or not) */
+    void (*divide)(void *ctx, size_t insn, bool proved);
     /* a global.set of the global, with the value's range */
     void (*gset)(void *ctx, size_t insn, uint32_t global, dx_rg_t value);
 } dx_rg_hooks_t;

@@ -292,7 +292,7 @@ static void obligation(gen_t *g, dx_ob_kind_t kind, size_t insn, dx_term_t goal,
     dx_solve_t r = DX_SOLVE_PROVED;
     if (settled) {
         g->out->by_ranges++;
-    } else if (!g->solver_accesses && kind <= DX_OB_RANGE) {
+    } else if (!g->solver_accesses && kind <= DX_OB_DIV) {
         r = DX_SOLVE_UNPROVED; /* the first pass's verdict stands */
     } else {
         dx_term_t q = dx_sv_op(g->s, DX_SV_IMPLIES, g->cur.reach, goal);
@@ -511,6 +511,25 @@ static void set_ranged(gen_t *g, const dx_insn_t *in, dx_term_t v)
     if (g->out->nobs > before)
         g->out->obs[before].global = in->u.index;
     dx_sv_assume(g->s, dx_sv_op(g->s, DX_SV_IMPLIES, g->cur.reach, r), 0);
+}
+
+/* A div or rem: its divisor (on top of the stack) is neither 0 nor, for
+ * the signed ones, -1. The operation itself is then what the signature
+ * says (its result is anything). */
+static void divisor(gen_t *g, const dx_insn_t *in)
+{
+    uint32_t floor = g->depth ? g->frames[g->depth - 1].height : 0;
+    if (g->height <= floor)
+        return;
+    val_t d = g->stack[g->height - 1];
+    unsigned w = width_of(d.ty);
+    bool sign = in->op == DX_OP_I32_DIV_S || in->op == DX_OP_I32_REM_S ||
+                in->op == DX_OP_I64_DIV_S || in->op == DX_OP_I64_REM_S;
+    dx_solver_t *s = g->s;
+    dx_term_t ok = dx_sv_op(s, DX_SV_NE, d.t, dx_sv_const(s, 0, w));
+    if (sign)
+        ok = dx_sv_op(s, DX_SV_BAND, ok, dx_sv_op(s, DX_SV_NE, d.t, dx_sv_const(s, ~0ull, w)));
+    obligation(g, DX_OB_DIV, in->offset, ok, settled(&g->acc, in->offset, NULL));
 }
 
 /* ---- memory size ----------------------------------------------------------------------- */
@@ -934,6 +953,10 @@ static void insn(gen_t *g, const dx_insn_t *in)
         call(g, &g->m->types[in->u.index], UINT32_MAX);
         return;
     case DX_OP_DROP: pop(g); return;
+    case DX_OP_I32_DIV_S: case DX_OP_I32_DIV_U: case DX_OP_I32_REM_S: case DX_OP_I32_REM_U:
+    case DX_OP_I64_DIV_S: case DX_OP_I64_DIV_U: case DX_OP_I64_REM_S: case DX_OP_I64_REM_U:
+        divisor(g, in);
+        break;
     case DX_OP_SELECT:
     case DX_OP_SELECT_T:
         c = pop(g), b = pop(g), a = pop(g);
@@ -1046,6 +1069,13 @@ static void rg_exit(void *ctx, size_t insn, const dx_rg_t *results, uint32_t n)
         rg_claims(g, insn, DX_OB_POST, g->fp->post, g->fp->npost, DX_F_RESULT, results, n);
 }
 
+static void rg_divide(void *ctx, size_t insn, bool proved)
+{
+    gen_t *g = ctx;
+    settle(g, &g->acc, (found_t){insn, NULL, DX_OB_DIV, 0, proved});
+    g->unsettled += !proved;
+}
+
 static void rg_gset(void *ctx, size_t insn, uint32_t global, dx_rg_t value)
 {
     gen_t *g = ctx;
@@ -1094,7 +1124,7 @@ static bool first_pass(gen_t *g, uint32_t f, dx_error_t *err)
 {
     g->acc.n = g->acc.next = g->claims.n = g->claims.next = g->sets.n = g->sets.next = 0;
     g->unsettled = g->claims_left = 0;
-    dx_rg_hooks_t h = {g, rg_access, rg_call, rg_exit, rg_gset};
+    dx_rg_hooks_t h = {g, rg_access, rg_call, rg_exit, rg_divide, rg_gset};
     if (dx_rg_function(&g->rg, f, &h, g->ar, err))
         return true;
     g->oom = err->code == DX_E_TOO_LARGE;
@@ -1433,7 +1463,7 @@ bool dx_vc_range(void *ctx, uint32_t func, size_t insn, uint64_t *lo, uint64_t *
 
 const char *dx_ob_kind_name(dx_ob_kind_t k)
 {
-    static const char *const names[] = {"load", "store", "range", "pre", "post",
+    static const char *const names[] = {"load", "store", "range", "div", "pre", "post",
                                         "loop-entry", "loop-keep", "invariant"};
     return (unsigned)k < DX_OB_KINDS ? names[k] : "?";
 }

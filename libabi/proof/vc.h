@@ -31,6 +31,8 @@ typedef enum {
     DX_OB_STORE,      /* the same for a store */
     DX_OB_RANGE,      /* a global.set keeps the global in its declared range
                        * (dogma.proof); unproved, the translator checks it */
+    DX_OB_DIV,        /* a div or rem's divisor is neither 0 nor (signed)
+                       * -1; unproved, the translator checks it */
     /* claims of the module's (dogma.proof): refuted, the module is rejected */
     DX_OB_PRE,        /* a callee's precondition, at a call */
     DX_OB_POST,       /* a postcondition, at the function's end */

@@ -191,7 +191,7 @@ static bool settle_round(prover_t *p, uint32_t round)
 static bool analyse(prover_t *p, dx_arena_t *ar)
 {
     const dx_module_t *m = p->m;
-    dx_rg_hooks_t h = {p, NULL, on_calls, on_return, NULL};
+    dx_rg_hooks_t h = {p, NULL, on_calls, on_return, NULL, NULL};
     for (uint32_t round = 0; round < MAX_ROUNDS; round++) {
         for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
             dx_error_t err;

@@ -83,16 +83,18 @@ static void print_table(const char *path, const dx_module_t *m, const dx_vc_t *v
     size_t i = 0;
     while (i < v->nobs) {
         uint32_t f = v->obs[i].func;
-        uint64_t proved = 0, n = 0, claims = 0;
+        uint64_t proved = 0, n = 0, dproved = 0, divs = 0, claims = 0;
         for (; i < v->nobs && v->obs[i].func == f; i++) {
-            bool access = v->obs[i].kind <= DX_OB_STORE;
-            n += access, claims += !access;
-            proved += access && v->obs[i].verdict == DX_SOLVE_PROVED;
+            bool access = v->obs[i].kind <= DX_OB_STORE, div = v->obs[i].kind == DX_OB_DIV;
+            bool ok = v->obs[i].verdict == DX_SOLVE_PROVED;
+            n += access, divs += div, claims += !access && !div;
+            proved += access && ok, dproved += div && ok;
         }
-        printf("  func %u%s%.*s: %llu of %llu accesses proved, %llu other obligations\n", f,
-               names && names[f].len ? " " : "", names ? (int)names[f].len : 0,
-               names ? names[f].ptr : "", (unsigned long long)proved,
-               (unsigned long long)n, (unsigned long long)claims);
+        printf("  func %u%s%.*s: %llu of %llu accesses proved, %llu of %llu divisions, "
+               "%llu other obligations\n", f, names && names[f].len ? " " : "",
+               names ? (int)names[f].len : 0, names ? names[f].ptr : "",
+               (unsigned long long)proved, (unsigned long long)n, (unsigned long long)dproved,
+               (unsigned long long)divs, (unsigned long long)claims);
     }
     free(names);
 }

@@ -195,7 +195,8 @@ static bool eqz(x64_t *x, uint8_t type)
 
 /* div_s, div_u, rem_s, rem_u: the dividend in RDX:RAX. Division by zero
  * and INT_MIN / -1 trap (div_s); INT_MIN % -1 is 0 (rem_s), which idiv
- * would fault on. */
+ * would fault on. Under strategy proved, a divisor the verifier proved to
+ * be neither 0 nor -1 needs neither check. */
 static bool divide(x64_t *x, uint8_t type, bool sign, bool rem)
 {
     bool w = x_is64(type);
@@ -223,6 +224,12 @@ static bool divide(x64_t *x, uint8_t type, bool sign, bool rem)
     x->locked |= 1u << RDX;
     bool may_zero = b.kind != V_CONST || b.imm == 0;
     bool may_m1 = sign && (b.kind != V_CONST || (w ? b.imm == ~0ull : b.imm == 0xFFFFFFFFu));
+    const dx_x64_opts_t *o = x->opts;
+    if ((may_zero || may_m1) && o->strategy == DX_STRATEGY_PROVED && o->proved &&
+        o->proved(o->proved_ctx, x->func, x->insn->offset)) {
+        may_zero = may_m1 = false; /* the verifier proved the divisor in [1, INT_MAX] */
+        x->out->stats.div_proved++;
+    }
     if (may_zero) {
         x_test_rr(&x->b, w, rb, rb);
         x_trap_jcc(x, CC_E, DX_TRAP_DIV_ZERO);

@@ -1,24 +1,42 @@
 #!/usr/bin/env bash
-# ranges.sh DOGMA-VERIFY WAT2WASM FILE.wat: the first pass's verdicts on
+# ranges.sh DOGMA-VERIFY WAT2WASM FILE.wat [DOGMA-RUN]: the first pass's verdicts on
 # hand-written functions. Each `;; expect NAME: P of N` line of FILE.wat
 # must match dogma-verify --functions' `func I NAME: P of N accesses
-# proved` for the module built with names (wat2wasm --debug-names).
+# proved` for the module built with names (wat2wasm --debug-names), and
+# each `;; expect-div NAME: P of N` its `P of N divisions`. With DOGMA-RUN,
+# the divisions then run under strategy proved: a proved one computes, an
+# unproved one still traps on 0.
 set -uo pipefail
-verify=$1 wat2wasm=$2 wat=$3
+verify=$1 wat2wasm=$2 wat=$3 run=${4:-}
 fail() { echo "FAIL: $*"; exit 1; }
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 "$wat2wasm" --debug-names "$wat" -o "$tmp/m.wasm" || fail "wat2wasm $wat"
 "$verify" --functions "$tmp/m.wasm" > "$tmp/out" || fail "dogma-verify exited $?: $(cat "$tmp/out")"
 n=0 bad=0
-while read -r name want; do
-    got=$(sed -nE "s/^  func [0-9]+ $name: ([0-9]+ of [0-9]+) accesses proved.*/\1/p" "$tmp/out")
+while read -r kind name want; do
+    if [ "$kind" = expect ]; then
+        got=$(sed -nE "s/^  func [0-9]+ $name: ([0-9]+ of [0-9]+) accesses proved.*/\1/p" "$tmp/out")
+    else
+        got=$(sed -nE "s/^  func [0-9]+ $name: .* accesses proved, ([0-9]+ of [0-9]+) divisions.*/\1/p" "$tmp/out")
+    fi
     if [ "$got" != "$want" ]; then
         echo "FAIL: $name: $want expected, dogma-verify says '${got:-nothing}'"
         bad=$((bad + 1))
     fi
     n=$((n + 1))
-done < <(sed -nE 's/^ *;; expect ([a-z_0-9]+): ([0-9]+ of [0-9]+)$/\1 \2/p' "$wat")
+done < <(sed -nE 's/^ *;; (expect|expect-div) ([a-z_0-9]+): ([0-9]+ of [0-9]+)$/\1 \2 \3/p' "$wat")
 [ "$n" -gt 0 ] || fail "no expectations in $wat"
 [ "$bad" = 0 ] || { cat "$tmp/out"; exit 1; }
+if [ -n "$run" ]; then
+    r=$("$run" --strategy proved --invoke div_guarded "$tmp/m.wasm" 7 3) && [ "$r" = "i32:1" ] ||
+        fail "div_guarded 7 3 gave '$r'"
+    r=$("$run" --strategy proved --invoke div_guarded "$tmp/m.wasm" 7 0) && [ "$r" = "i32:0" ] ||
+        fail "div_guarded 7 0 gave '$r'"
+    r=$("$run" --strategy proved --invoke rem_s_positive "$tmp/m.wasm" 0 5) && [ "$r" = "i32:-2" ] ||
+        fail "rem_s_positive 0 5 gave '$r'"
+    "$run" --strategy proved --invoke div_param "$tmp/m.wasm" 7 0 > /dev/null 2> "$tmp/err"
+    grep -q '^trap: integer divide by zero in div_param' "$tmp/err" ||
+        fail "div_param 7 0 under proved: $(head -1 "$tmp/err")"
+fi
 echo "PASS: $n functions of $(basename "$wat") as expected"

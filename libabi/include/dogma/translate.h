@@ -177,7 +177,10 @@ typedef struct dx_x64_opts {
     uint8_t strategy; /* DX_STRATEGY_GUARD or _CHECKED; _PROVED asks `proved`
                          and `range` */
     /* strategy PROVED: true when the access at module offset insn in func
-     * needs no check (its obligation is proved). NULL: none is. */
+     * needs no check (its obligation is proved); asked too for each
+     * div_s, div_u, rem_s and rem_u, where true means the divisor is proved
+     * to be neither 0 nor (signed) -1, so neither check is emitted. NULL:
+     * none is. */
     bool (*proved)(void *ctx, uint32_t func, size_t insn);
     /* strategy PROVED: for the global.set at module offset insn in func,
      * true when its value must be checked to lie in [*lo, *hi] (unsigned;
@@ -229,6 +232,8 @@ typedef struct dx_x64_stats {
     uint64_t acc_guarded;      /* memory accesses left to the guard pages */
     uint64_t acc_checked;      /* with an explicit bound check */
     uint64_t acc_proved;       /* proved in bounds: no check */
+    uint64_t div_proved;       /* divisions whose divisor is proved neither 0
+                                  nor -1: no check */
     uint64_t range_checks;     /* global.sets given a range check (a compare,
                                   or a trap where the value cannot pass) */
     uint64_t trap_sites;

@@ -319,12 +319,14 @@ static void print_stats(const dr_inst_t *in, const dx_x64_t *x, size_t size, dou
         "dogma-run: stats: code %zu bytes (%.2f per module byte), %zu map entries, "
         "%" PRIu64 " trap sites, %" PRIu64 " polls\n"
         "dogma-run: stats: memory accesses: %" PRIu64 " guarded, %" PRIu64 " checked, "
-        "%" PRIu64 " proved; %" PRIu64 " global range checks\n"
+        "%" PRIu64 " proved; %" PRIu64 " global range checks; %" PRIu64
+        " divisions proved\n"
         "dogma-run: stats: run %.3f s, %" PRIu64 " host calls, %" PRIu64 " stacklets, "
         "%" PRIu64 " spare reuses, %" PRIu64 " yields\n",
         size, x->nfuncs, s->insns, tt * 1e3, (double)size / tt / 1e6, x->size,
         (double)x->size / (double)size, x->nmap, s->trap_sites, s->polls,
-        s->acc_guarded, s->acc_checked, s->acc_proved, s->range_checks, rt, in->stats.host_calls,
+        s->acc_guarded, s->acc_checked, s->acc_proved, s->range_checks, s->div_proved, rt,
+        in->stats.host_calls,
         in->stats.stacklets, in->stats.spare_hits, in->stats.yields);
     if (in->m && vc.nobs)
         fprintf(stderr, "dogma-run: stats: verification %.3f ms: %zu obligations, %" PRIu64

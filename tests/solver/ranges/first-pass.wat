@@ -128,4 +128,50 @@
         (then (return (i32.load (local.get 0)))))))
     (i32.const 0))
 
-  (export "const_ok" (func $const_ok)))
+  ;; Divisions: a divisor proved neither 0 nor (signed) -1 needs no check
+  ;; (`;; expect-div NAME: P of N`).
+  ;; expect-div div_bounded: 1 of 1
+  (func $div_bounded (param i32 i32) (result i32)
+    (i32.div_u (local.get 0) (i32.or (i32.and (local.get 1) (i32.const 7)) (i32.const 1))))
+  ;; expect-div div_param: 0 of 1
+  (func $div_param (param i32 i32) (result i32)
+    (i32.div_u (local.get 0) (local.get 1)))
+  ;; expect-div div_guarded: 1 of 1
+  (func $div_guarded (param i32 i32) (result i32)
+    (if (result i32) (i32.ne (local.get 1) (i32.const 0))
+      (then (i32.rem_u (local.get 0) (local.get 1)))
+      (else (i32.const 0))))
+  ;; (q & 3) - 1 may be -1 (and 0 as well)
+  ;; expect-div div_s_minus_one: 0 of 1
+  (func $div_s_minus_one (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (i32.sub (i32.and (local.get 1) (i32.const 3)) (i32.const 1))))
+  ;; a signed divisor known positive
+  ;; expect-div rem_s_positive: 1 of 1
+  (func $rem_s_positive (param i32 i32) (result i32)
+    (if (result i32) (i32.gt_s (local.get 1) (i32.const 0))
+      (then (i32.rem_s (i32.const -7) (local.get 1)))
+      (else (i32.const 0))))
+  ;; the same in i64 is a limit of the intervals, not of the truth: an i64
+  ;; upper end of 2^63 - 1 is kept as no bound at all, so the divisor may
+  ;; be negative as far as the pass knows (unsigned, it is proved)
+  ;; expect-div rem_s_positive64: 0 of 1
+  (func $rem_s_positive64 (param i32 i64) (result i64)
+    (if (result i64) (i64.gt_s (local.get 1) (i64.const 0))
+      (then (i64.rem_s (i64.const -7) (local.get 1)))
+      (else (i64.const 0))))
+  ;; expect-div rem_u_positive64: 1 of 1
+  (func $rem_u_positive64 (param i32 i64) (result i64)
+    (if (result i64) (i64.gt_s (local.get 1) (i64.const 0))
+      (then (i64.rem_u (i64.const -7) (local.get 1)))
+      (else (i64.const 0))))
+  ;; unsigned non-zero is not enough for a signed division: it may be -1
+  ;; expect-div div_s_nonzero: 0 of 1
+  (func $div_s_nonzero (param i32 i32) (result i32)
+    (if (result i32) (i32.ne (local.get 1) (i32.const 0))
+      (then (i32.div_s (local.get 0) (local.get 1)))
+      (else (i32.const 0))))
+
+  (export "const_ok" (func $const_ok))
+  (export "div_param" (func $div_param))
+  (export "div_guarded" (func $div_guarded))
+  (export "rem_s_positive" (func $rem_s_positive)))
