@@ -308,6 +308,10 @@ static dx_rg_t narrowed(const dx_rg_env_t *e, dx_rg_t a, unsigned from, bool sig
 /* ---- states and values ------------------------------------------------------------ */
 static void *alloc(walk_t *g, size_t n)
 {
+    if (g->e->max_memory && g->ar->total > g->e->max_memory) {
+        g->oom = true;
+        return NULL;
+    }
     void *p = dx_arena_alloc(g->ar, n ? n : 1);
     if (!p)
         g->oom = true;

@@ -45,6 +45,10 @@ typedef struct dx_rg_env {
      * its results' ranges after every call (NULL: anything) */
     dx_rg_t *const *params;
     dx_rg_t *const *results;
+    /* the most a walk may take from its arena (0: no limit): past it, the
+     * walk fails as out of memory. A walk's memory grows with the body's
+     * branches times its locals; give each walk its own arena. */
+    size_t max_memory;
 } dx_rg_env_t;
 
 /* What the walk reports. Every hook may be NULL. insn is the module
@@ -66,8 +70,9 @@ typedef struct dx_rg_hooks {
     void (*gset)(void *ctx, size_t insn, uint32_t global, dx_rg_t value);
 } dx_rg_hooks_t;
 
-/* Walks defined function func (the module decoded and validated) once.
- * false: out of memory or a reader error (out_err). */
+/* Walks defined function func (the module decoded and validated) once,
+ * taking what it needs from ar (which the caller may free after). false:
+ * out of memory (DX_E_TOO_LARGE) or a reader error (out_err). */
 bool dx_rg_function(const dx_rg_env_t *env, uint32_t func, const dx_rg_hooks_t *h,
                     dx_arena_t *ar, dx_error_t *out_err);
 

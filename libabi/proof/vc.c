@@ -120,6 +120,7 @@ typedef struct {
     uint64_t unsettled;    /* accesses and sets it did not prove */
     uint64_t claims_left;  /* claims it did not prove */
     bool solver_accesses;  /* ask the solver about those accesses and sets */
+    bool first_failed;     /* the first pass ran out of memory on this function */
 } gen_t;
 
 static void *alloc(gen_t *g, size_t n)
@@ -1114,8 +1115,8 @@ static void from_first_pass(gen_t *g)
  * accesses it left when the solver is to be asked about them. */
 static bool needs_solver(const gen_t *g)
 {
-    return g->claims_left || (g->fp && g->fp->nloops) || (g->proof && g->proof->ninvariants) ||
-           (g->solver_accesses && g->unsettled);
+    return g->first_failed || g->claims_left || (g->fp && g->fp->nloops) ||
+           (g->proof && g->proof->ninvariants) || (g->solver_accesses && g->unsettled);
 }
 
 /* The first pass over function f: what it settles, the solver is not
@@ -1124,11 +1125,19 @@ static bool first_pass(gen_t *g, uint32_t f, dx_error_t *err)
 {
     g->acc.n = g->acc.next = g->claims.n = g->claims.next = g->sets.n = g->sets.next = 0;
     g->unsettled = g->claims_left = 0;
+    g->first_failed = false;
     dx_rg_hooks_t h = {g, rg_access, rg_call, rg_exit, rg_divide, rg_gset};
-    if (dx_rg_function(&g->rg, f, &h, g->ar, err))
-        return true;
-    g->oom = err->code == DX_E_TOO_LARGE;
-    return false;
+    dx_arena_t scratch; /* the walk's states: freed as soon as it is done */
+    dx_arena_init(&scratch, g->ar->a);
+    bool ok = dx_rg_function(&g->rg, f, &h, &scratch, err);
+    dx_arena_free(&scratch);
+    if (ok || err->code != DX_E_TOO_LARGE)
+        return ok;
+    /* Too big to walk within DX_VC_FIRST_PASS_MEMORY: nothing is settled,
+     * the second pass judges everything (sound, only slower). */
+    g->acc.n = g->claims.n = g->sets.n = 0;
+    g->first_failed = true;
+    return true;
 }
 
 /* The first pass's environment: what dogma.proof's pre- and
@@ -1138,6 +1147,7 @@ static bool rg_env(gen_t *g)
     const dx_module_t *m = g->m;
     if (!dx_rg_env_init(&g->rg, m, g->proof, g->ar))
         return false;
+    g->rg.max_memory = DX_VC_FIRST_PASS_MEMORY;
     dx_rg_t **pre = alloc(g, (m->nfuncs + 1) * sizeof *pre);
     dx_rg_t **post = alloc(g, (m->nfuncs + 1) * sizeof *post);
     if (g->oom)

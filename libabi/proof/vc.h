@@ -75,6 +75,10 @@ typedef struct {
 #define DX_VC_DEFAULT_BUDGET 50000000ull
 /* ... and the most one obligation may take of it. */
 #define DX_VC_QUERY_BUDGET 200000ull
+/* The most memory the first pass may take for one function (its states
+ * grow with branches times locals); past it, the function's obligations
+ * all go to the second pass. */
+#define DX_VC_FIRST_PASS_MEMORY (64u << 20)
 
 typedef struct {
     /* solver resource units for the module (0: no limit); one obligation

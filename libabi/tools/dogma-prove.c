@@ -188,6 +188,26 @@ static bool settle_round(prover_t *p, uint32_t round)
     return changed;
 }
 
+/* Function f is too big to walk (DX_VC_FIRST_PASS_MEMORY): what it passes
+ * to its callees is unknown, so they get no preconditions, and it gets
+ * no postcondition. false: its code cannot be read. */
+static bool give_up(prover_t *p, uint32_t f, dx_arena_t *ar)
+{
+    dx_code_t c;
+    dx_insn_t in;
+    dx_error_t err;
+    memset(&c, 0, sizeof c);
+    dx_code_init(&c, p->m, f, ar);
+    while (dx_code_more(&c)) {
+        if (!dx_code_next(&c, &in, &err))
+            return false;
+        if (in.op == DX_OP_CALL)
+            p->internal[in.u.index] = false;
+    }
+    p->wide_r[f] = true;
+    return true;
+}
+
 static bool analyse(prover_t *p, dx_arena_t *ar)
 {
     const dx_module_t *m = p->m;
@@ -195,8 +215,12 @@ static bool analyse(prover_t *p, dx_arena_t *ar)
     for (uint32_t round = 0; round < MAX_ROUNDS; round++) {
         for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
             dx_error_t err;
+            dx_arena_t scratch; /* the walk's states, freed after it */
+            dx_arena_init(&scratch, ar->a);
             p->cur = f;
-            if (!dx_rg_function(&p->env, f, &h, ar, &err))
+            bool ok = dx_rg_function(&p->env, f, &h, &scratch, &err);
+            dx_arena_free(&scratch);
+            if (!ok && (err.code != DX_E_TOO_LARGE || !give_up(p, f, ar)))
                 return false;
         }
         if (!settle_round(p, round))
@@ -282,6 +306,7 @@ static bool setup(prover_t *p, const dx_module_t *m, dx_arena_t *ar)
     p->m = m;
     if (!dx_rg_env_init(&p->env, m, NULL, ar))
         return false;
+    p->env.max_memory = DX_VC_FIRST_PASS_MEMORY;
     uint32_t n = m->nfuncs + 1;
     p->params = zalloc(ar, n * sizeof *p->params), p->results = zalloc(ar, n * sizeof *p->results);
     p->seen_p = zalloc(ar, n * sizeof *p->seen_p), p->seen_r = zalloc(ar, n * sizeof *p->seen_r);
