@@ -18,6 +18,8 @@
 #include <dogma/imports.h>
 #include <dogma/module.h>
 #include <dogma/proof.h>
+
+#include "../libabi/proof/vc.h"
 #include <dogma/translate.h>
 #include <kern/string.h>
 
@@ -46,7 +48,16 @@ static void *heap_alloc(void *ctx, size_t size)
     return p;
 }
 
-static void heap_free(void *ctx, void *p, size_t size) { (void)ctx, (void)p, (void)size; }
+/* Only the newest block goes back (the verifier's per-function scratch
+ * arenas, freed newest first, are usually on top); the rest waits for the
+ * job's end. */
+static void heap_free(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    size = ALIGN16(size);
+    if ((uint8_t *)p + size == heap + heap_used)
+        heap_used -= size;
+}
 
 bool vd_load_init(uint32_t loader_handle)
 {
@@ -378,10 +389,43 @@ typedef struct {
     layout_t l;
     uint8_t *code, *data, *mem;
     uint32_t hc, hd, hm;    /* their regions */
+    dx_vc_t vc;             /* the proofs' verdicts */
 } load_t;
 
-/* Copy, decode, bind the imports, translate, check the proof section's
- * form. false: refused (out says why). */
+/* The proofs (spec/safety.md section 9): the proof section decoded (a
+ * malformed one is refused), then the verifier's first pass over every
+ * function; there is no solver here (none.c), so a claim the first pass
+ * does not settle leaves the annotations unused, and an access it does
+ * not prove keeps its check. A refuted annotation refuses the module. On
+ * success opts asks for strategy proved with the verdicts; if the
+ * verifier runs out of memory, the module is translated checked. */
+static bool prove(load_t *ld, dx_x64_opts_t *opts)
+{
+    const dx_module_t *m = &ld->m;
+    vd_reply_t *out = ld->out;
+    dx_proof_t proof;
+    dx_error_t err;
+    if (!dx_proof_decode(m, NULL, 0, &ld->ar, &proof, &err)) {
+        dx_err_render(&err, ld->job->name, out->text, sizeof out->text);
+        out->status = VD_REJECTED;
+        return false;
+    }
+    if (!dx_vc_module(m, &proof, NULL, &ld->ar, &ld->vc, &err))
+        return true; /* out of memory for the proofs: everything checked */
+    if (ld->vc.refuted) {
+        reject(out, "%s:0x%06zx: annotation refuted (%s, in func %u at 0x%06zx): the "
+               "module's proof claims something that is false", ld->job->name,
+               ld->vc.annotation, dx_ob_kind_name((dx_ob_kind_t)ld->vc.refutation.kind),
+               ld->vc.refutation.func, ld->vc.refutation.insn);
+        return false;
+    }
+    *opts = (dx_x64_opts_t){.strategy = DX_STRATEGY_PROVED, .proved = dx_vc_proved,
+                            .range = dx_vc_range, .proved_ctx = &ld->vc};
+    return true;
+}
+
+/* Copy, decode and validate, bind the imports, prove, translate. false:
+ * refused (out says why). */
 static bool check(load_t *ld, uint64_t t0)
 {
     const vd_job_t *job = ld->job;
@@ -405,7 +449,8 @@ static bool check(load_t *ld, uint64_t t0)
     dx_arena_init(&ld->ar, (dx_allocator_t){heap_alloc, heap_free, NULL});
     dx_arena_seed(&ld->ar, out->hash, t0);
     dx_error_t err;
-    if (!dx_module_decode(bytes, job->size, &ld->ar, &ld->m, &err)) {
+    /* decoded and every body validated: the verifier walks the bodies */
+    if (!dx_module_load(bytes, job->size, &ld->ar, &ld->m, &err)) {
         dx_err_render(&err, job->name, out->text, sizeof out->text);
         out->status = VD_REJECTED;
         return false;
@@ -424,18 +469,11 @@ static bool check(load_t *ld, uint64_t t0)
         return false;
     }
     dx_x64_opts_t opts = {.strategy = DX_STRATEGY_CHECKED};
+    if (!prove(ld, &opts))
+        return false;
     if (!dx_x64_translate(m, &opts, &ld->ar, &ld->x, &err)) {
         dx_err_render(&err, job->name, out->text, sizeof out->text);
         out->status = err.code == DX_E_TOO_LARGE ? -DOGMA_E_NO_MEMORY : VD_REJECTED;
-        return false;
-    }
-    /* A proof section is checked for its form (the bodies are validated
-     * now, which its loop ordinals need), and rejected if malformed; its
-     * claims are not proved here: no Z3 inside the OS yet. */
-    dx_proof_t proof;
-    if (!dx_proof_decode(m, NULL, 0, &ld->ar, &proof, &err)) {
-        dx_err_render(&err, job->name, out->text, sizeof out->text);
-        out->status = VD_REJECTED;
         return false;
     }
     /* Memory 0: reserved at its maximum, or the loader's default. */
@@ -548,13 +586,14 @@ void vd_load(const vd_job_t *job, vd_reply_t *out, uint32_t *out_proc)
     out->functions = m->nfuncs - m->nfunc_imports;
     out->accesses = (uint32_t)(ld.x.stats.acc_checked + ld.x.stats.acc_guarded +
                                ld.x.stats.acc_proved);
+    out->proved = (uint32_t)ld.x.stats.acc_proved;
     plan(m, &ld.x, job, &ld.l);
     if (!job->run) {
         out->time_us = (uint32_t)((now_ns() - t0) / 1000);
         vd_snprintf(out->text, sizeof out->text, "valid: %u functions, %u imports, %u bytes of "
-                    "code, %u memory accesses checked at run time; asks for %u capabilities",
-                    out->functions, m->nfunc_imports, out->code_bytes, out->accesses,
-                    m->abi.ncaps);
+                    "code, %u memory accesses (%u proved, the rest checked at run time); asks "
+                    "for %u capabilities", out->functions, m->nfunc_imports, out->code_bytes,
+                    out->accesses, out->proved, m->abi.ncaps);
         return;
     }
     ld.hc = region(code_off + ld.x.size, &ld.code);

@@ -71,9 +71,9 @@ static const char *verdict(const vd_reply_t *r)
 
 static void log_job(const vd_job_t *job, const char *from, const vd_reply_t *r)
 {
-    vd_log("%s %s for %s: %u bytes, hash %016lx: %s in %u us: %s",
+    vd_log("%s %s for %s: %u bytes, hash %016lx: %s in %u us (%u of %u accesses proved): %s",
            job->run ? "load" : "verify", job->name, from, r->module_bytes, r->hash, verdict(r),
-           r->time_us, r->text);
+           r->time_us, r->proved, r->accesses, r->text);
 }
 
 /* ---- process 1 ------------------------------------------------------------------- */
@@ -306,9 +306,10 @@ void _start(uint64_t block)
     initrd = (const uint8_t *)(uintptr_t)ri.base;
     if (!vd_load_init(loader))
         die("make its heap", -DOGMA_E_NO_MEMORY);
-    vd_log("verifierd: ready; translation strategy checked (every memory access bounds-checked "
-           "at run time); no Z3 inside the OS yet: proofs are checked on the host "
-           "(dogma-verify), so a dogma.proof section is checked for its form only");
+    vd_log("verifierd: ready; translation strategy proved: the verifier's first pass "
+           "(intervals) drops the check of each access it proves, the rest are checked at "
+           "run time; no Z3 inside the OS yet, so dogma.proof claims it cannot settle alone "
+           "are not used");
     start_driverd();
     for (;;) {
         dogma_wait_item_t items[MAX_CLIENTS];

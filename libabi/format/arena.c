@@ -19,6 +19,7 @@ void dx_arena_init(dx_arena_t *ar, dx_allocator_t a)
 {
     ar->a = a;
     ar->chunks = 0;
+    ar->spare = 0;
     ar->cur = ar->end = 0;
     ar->total = 0;
     ar->failed = false;
@@ -39,7 +40,16 @@ static bool arena_grow(dx_arena_t *ar, size_t need)
     size_t size = DX_CHUNK_SIZE;
     if (need > size - hdr)
         size = need + hdr; /* need < SIZE_MAX / 2, checked by the caller */
-    dx_chunk_t *c = ar->a.alloc(ar->a.ctx, size);
+    dx_chunk_t *c = 0;
+    for (dx_chunk_t **p = &ar->spare; *p; p = &(*p)->next)
+        if ((*p)->size >= size) { /* a chunk dx_arena_reset let go */
+            c = *p;
+            *p = c->next;
+            size = c->size;
+            break;
+        }
+    if (!c)
+        c = ar->a.alloc(ar->a.ctx, size);
     if (!c) {
         ar->failed = true;
         return false;
@@ -85,14 +95,30 @@ void *dx_arena_grow(dx_arena_t *ar, void *items, size_t n, size_t *cap, size_t s
     return p;
 }
 
-void dx_arena_free(dx_arena_t *ar)
+void dx_arena_reset(dx_arena_t *ar)
 {
     dx_chunk_t *c = ar->chunks;
+    while (c) { /* every chunk goes to the spares, for arena_grow */
+        dx_chunk_t *next = c->next;
+        c->next = ar->spare;
+        ar->spare = c;
+        c = next;
+    }
+    ar->chunks = 0;
+    ar->cur = ar->end = 0;
+    ar->total = 0;
+}
+
+void dx_arena_free(dx_arena_t *ar)
+{
+    dx_arena_reset(ar);
+    dx_chunk_t *c = ar->spare;
     while (c) {
         dx_chunk_t *next = c->next;
         ar->a.free(ar->a.ctx, c, c->size);
         c = next;
     }
+    ar->spare = 0;
     ar->chunks = 0;
     ar->cur = ar->end = 0;
 }

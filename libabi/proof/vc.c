@@ -25,9 +25,6 @@
  * wrap. Facts are added as the pass goes; a fresh variable's facts constrain
  * only it, so every obligation may see every fact.
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include <dogma/proof.h>
 
 #include "ranges.h"
@@ -121,6 +118,7 @@ typedef struct {
     uint64_t claims_left;  /* claims it did not prove */
     bool solver_accesses;  /* ask the solver about those accesses and sets */
     bool first_failed;     /* the first pass ran out of memory on this function */
+    dx_arena_t scratch;    /* the first pass's, reset after each function */
 } gen_t;
 
 static void *alloc(gen_t *g, size_t n)
@@ -135,7 +133,7 @@ static void *alloc(gen_t *g, size_t n)
 static void copy_n(void *dst, const void *src, size_t n)
 {
     if (n)
-        memcpy(dst, src, n);
+        __builtin_memcpy(dst, src, n);
 }
 
 static unsigned width_of(dx_valtype_t t)
@@ -636,10 +634,10 @@ static bool scan_loops(gen_t *g, dx_code_t *c, dx_error_t *err)
     g->bits = bits <= MAX_LOOP_BITS ? alloc(g, (size_t)(bits + 7) / 8) : NULL;
     if (g->oom)
         return false;
-    memset(g->wglobals, 0, nloops * sizeof(bool));
-    memset(g->wmem, 0, nloops * sizeof(bool));
+    __builtin_memset(g->wglobals, 0, nloops * sizeof(bool));
+    __builtin_memset(g->wmem, 0, nloops * sizeof(bool));
     if (g->bits)
-        memset(g->bits, 0, (size_t)(bits + 7) / 8);
+        __builtin_memset(g->bits, 0, (size_t)(bits + 7) / 8);
     /* Open blocks, loops and ifs: a loop's ordinal on a stack of the
      * loops open (deeper than 64 nested loops: those beyond are treated
      * as writing everything, through the overflow flag below). */
@@ -716,7 +714,7 @@ static frame_t *open_frame(gen_t *g, dx_op_t op, int64_t bt)
     if (!room(g, &g->frames, g->depth, &g->frames_cap, sizeof *g->frames))
         return NULL;
     frame_t *f = &g->frames[g->depth++];
-    memset(f, 0, sizeof *f);
+    __builtin_memset(f, 0, sizeof *f);
     f->op = op;
     dx_block_sig(g->m, bt, &f->nparams, &f->params, &f->nresults, &f->results);
     f->height = g->height >= f->nparams ? g->height - f->nparams : 0;
@@ -1127,10 +1125,9 @@ static bool first_pass(gen_t *g, uint32_t f, dx_error_t *err)
     g->unsettled = g->claims_left = 0;
     g->first_failed = false;
     dx_rg_hooks_t h = {g, rg_access, rg_call, rg_exit, rg_divide, rg_gset};
-    dx_arena_t scratch; /* the walk's states: freed as soon as it is done */
-    dx_arena_init(&scratch, g->ar->a);
-    bool ok = dx_rg_function(&g->rg, f, &h, &scratch, err);
-    dx_arena_free(&scratch);
+    /* the walk's states: let go as soon as it is done */
+    bool ok = dx_rg_function(&g->rg, f, &h, &g->scratch, err);
+    dx_arena_reset(&g->scratch);
     if (ok || err->code != DX_E_TOO_LARGE)
         return ok;
     /* Too big to walk within DX_VC_FIRST_PASS_MEMORY: nothing is settled,
@@ -1196,8 +1193,16 @@ static bool function(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err)
         from_first_pass(g);
         return !g->oom;
     }
-    if (!start_solver(g))
-        return false;
+    if (!start_solver(g)) {
+        /* No solver (none.c, inside the OS): the first pass's verdicts
+         * stand, and the claims it left are not settled, so no annotation
+         * is used (dx_vc_module runs again without them). */
+        g->out->no_solver = true;
+        g->out->claims_unproved += g->claims_left + (g->fp ? g->fp->nloops : 0) +
+                                   (g->proof ? g->proof->ninvariants : 0);
+        from_first_pass(g);
+        return !g->oom;
+    }
     dx_sv_push(g->s); /* a function's facts are its own */
     bool ok = walk(g, f, c, err);
     dx_sv_pop(g->s);
@@ -1287,7 +1292,7 @@ static bool start_solver(gen_t *g)
 {
     if (g->s)
         return true;
-    if (!(g->s = dx_solver_new(g->budget)))
+    if (g->out->no_solver || !(g->s = dx_solver_new(g->budget)))
         return false;
     /* one hard access must not starve the easy ones after it */
     dx_solver_set_query_budget(g->s, DX_VC_QUERY_BUDGET);
@@ -1357,9 +1362,10 @@ static bool setup(gen_t *g)
 static bool run(const dx_module_t *m, const dx_proof_t *proof, const dx_vc_opts_t *o,
                 dx_arena_t *ar, dx_vc_t *out, dx_error_t *out_err)
 {
-    memset(out, 0, sizeof *out);
+    __builtin_memset(out, 0, sizeof *out);
     gen_t g = {.m = m, .ar = ar, .out = out, .proof = proof, .budget = o->budget,
                .solver_accesses = o->solver_accesses};
+    dx_arena_init(&g.scratch, ar->a);
     if (!setup(&g))
         goto oom;
     /* kept for dx_vc_range, which the translator calls later: a copy, as
@@ -1378,33 +1384,32 @@ static bool run(const dx_module_t *m, const dx_proof_t *proof, const dx_vc_opts_
             out->refutation = (dx_ob_t){bad->func, DX_OB_PRE, bad->offset, DX_SOLVE_REFUTED, 0};
             out->annotation = bad->pre[0].offset;
         }
-        if (proof->ninvariants) {
-            if (!start_solver(&g))
-                goto no_solver;
+        if (proof->ninvariants && start_solver(&g))
             initial_invariants(&g);
+        else if (proof->ninvariants) { /* no solver: not checked, not used */
+            out->no_solver = true;
+            out->claims_unproved += proof->ninvariants;
         }
     }
     dx_code_t c;
-    memset(&c, 0, sizeof c);
+    __builtin_memset(&c, 0, sizeof c);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
         if (!function(&g, f, &c, out_err)) {
             if (g.oom)
                 goto oom;
-            if (!g.s)
-                goto no_solver;
             dx_solver_free(g.s);
+            dx_arena_free(&g.scratch);
             return false;
         }
     }
     out->spent = g.s ? dx_solver_spent(g.s) : 0;
     out->terms = g.s ? dx_solver_terms(g.s) : 0;
     dx_solver_free(g.s);
+    dx_arena_free(&g.scratch);
     return true;
 oom:
     dx_solver_free(g.s);
-    *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = DX_NO_FUNC, .insn = DX_NO_INSN};
-    return false;
-no_solver:
+    dx_arena_free(&g.scratch);
     *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = DX_NO_FUNC, .insn = DX_NO_INSN};
     return false;
 }
@@ -1429,8 +1434,10 @@ bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, const dx_vc_opt
         *ranges = *proof;
         ranges->ninvariants = ranges->nfuncs = ranges->nlemmas = 0;
     }
+    bool no_solver = out->no_solver;
     if (!run(m, ranges && ranges->nranges ? ranges : NULL, o, ar, out, out_err))
         return false;
+    out->no_solver |= no_solver;
     out->claims_unproved = unsettled;
     out->annotations_dropped = true;
     return true;

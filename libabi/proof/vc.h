@@ -68,6 +68,9 @@ typedef struct {
     size_t annotation;
     uint64_t claims_unproved;
     bool annotations_dropped;
+    /* the second pass was needed but there is no solver (none.c, inside
+     * the OS): what needed it is unproved, the claims unsettled */
+    bool no_solver;
     const dx_proof_t *proof; /* the annotations used (NULL: none) */
 } dx_vc_t;
 
@@ -96,8 +99,8 @@ typedef struct {
  * (decoded and validated), under the claims of proof (dx_proof_decode;
  * NULL or not present: none), with options opts (NULL: budget
  * DX_VC_DEFAULT_BUDGET, no solver for accesses). Everything allocated
- * comes from ar. false: out of memory, or the solver could not be created
- * (out_err says). */
+ * comes from ar. Without a solver (none.c) it still succeeds: see
+ * no_solver. false: out of memory (out_err says). */
 bool dx_vc_module(const dx_module_t *m, const dx_proof_t *proof, const dx_vc_opts_t *opts,
                   dx_arena_t *ar, dx_vc_t *out, dx_error_t *out_err);
 

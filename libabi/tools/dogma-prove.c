@@ -212,20 +212,25 @@ static bool analyse(prover_t *p, dx_arena_t *ar)
 {
     const dx_module_t *m = p->m;
     dx_rg_hooks_t h = {p, NULL, on_calls, on_return, NULL, NULL};
-    for (uint32_t round = 0; round < MAX_ROUNDS; round++) {
+    dx_arena_t scratch; /* the walks' states, let go after each */
+    dx_arena_init(&scratch, ar->a);
+    bool done = false;
+    for (uint32_t round = 0; round < MAX_ROUNDS && !done; round++) {
         for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
             dx_error_t err;
-            dx_arena_t scratch; /* the walk's states, freed after it */
-            dx_arena_init(&scratch, ar->a);
             p->cur = f;
             bool ok = dx_rg_function(&p->env, f, &h, &scratch, &err);
-            dx_arena_free(&scratch);
-            if (!ok && (err.code != DX_E_TOO_LARGE || !give_up(p, f, ar)))
+            dx_arena_reset(&scratch);
+            if (!ok && (err.code != DX_E_TOO_LARGE || !give_up(p, f, ar))) {
+                dx_arena_free(&scratch);
                 return false;
+            }
         }
-        if (!settle_round(p, round))
-            return true;
+        done = !settle_round(p, round);
     }
+    dx_arena_free(&scratch);
+    if (done)
+        return true;
     /* no fixpoint: claim nothing about parameters and results */
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
         p->internal[f] = false;

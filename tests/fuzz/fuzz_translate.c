@@ -229,11 +229,14 @@ static void release(run_t *r)
     CHECK(r->b.used == 0);
 }
 
-/* Strategy proved's callback: yes for about half the accesses, the same
- * answer for the same access every time; counts its answers. */
+/* Strategy proved's callback: yes for about half the accesses and the
+ * divisions (div/rem, asked only for a divisor that is not a constant),
+ * the same answer for the same instruction every time; counts its
+ * answers. */
 typedef struct prover {
     const dx_module_t *m;
     uint64_t yes, no;
+    uint64_t div_yes;    /* divisions answered yes */
     uint64_t ranged;     /* sets given a range */
 } prover_t;
 
@@ -243,9 +246,13 @@ static bool prove(void *ctx, uint32_t func, size_t insn)
     CHECK(func >= p->m->nfunc_imports && func < p->m->nfuncs);
     const dx_func_t *f = &p->m->funcs[func];
     CHECK(insn >= f->code && insn - f->body.off < f->body.len);
+    uint8_t op = p->m->bytes[insn];
+    bool div = (op >= 0x6D && op <= 0x70) || (op >= 0x7F && op <= 0x82);
     uint64_t h = ((uint64_t)func << 32 ^ insn) * 0x9e3779b97f4a7c15ull;
     bool ok = (h >> 63) != 0;
-    if (ok)
+    if (div)
+        p->div_yes += ok;
+    else if (ok)
         p->yes++;
     else
         p->no++;
@@ -296,6 +303,7 @@ static void check_strategies(const run_t runs[3], const prover_t *p)
         CHECK(pr->acc_proved + pr->acc_checked == g->acc_guarded);
     }
     CHECK(g->range_checks == 0 && c->range_checks == 0 && pr->range_checks <= p->ranged);
+    CHECK(g->div_proved == 0 && c->div_proved == 0 && pr->div_proved == p->div_yes);
 }
 
 /* Run 3: max_code just below the code's size, then a little above it. The

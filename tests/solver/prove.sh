@@ -46,6 +46,17 @@ grep -q '^trap: global out of its declared range in recurse' "$tmp/err" || fail 
 "$run" --strategy checked --invoke recurse "$tmp/out.wasm" 200 > /dev/null 2> "$tmp/err"
 grep -q '^trap: out of bounds memory access in recurse' "$tmp/err" || fail "checked: $(head -2 "$tmp/err")"
 
+# A module invariant (g <=u 1000) that `break` violates before it traps:
+# proved code assumes the invariants at every entry, so after the trap
+# --invoke-all must not enter `use` (found by unit.mutate's author).
+hex=0061736d01000000018580808000016000017f03838080800002000005848080800001010110068680808000017f0141000b078f808080000205627265616b00000375736500010aa3808080000291808080000041a08d0624002300280200410024000b87808080000023002802000b0098808080000b646f676d612e70726f6f660100000106130010e8074300
+printf "$(sed 's/../\\x&/g' <<<"$hex")" > "$tmp/inv.wasm"
+"$run" --strategy proved --invoke-all "$tmp/inv.wasm" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+[ $rc = 134 ] || fail "invariant module: exit $rc, not 134"
+grep -q '^call use' "$tmp/out" && fail "use was entered after the trap: $(cat "$tmp/out")"
+grep -q 'stopping at this trap' "$tmp/err" || fail "no reason given: $(cat "$tmp/err")"
+
 # Usage and errors.
 "$prove" "$tmp/in.wasm" 2>/dev/null; [ $? = 2 ] || fail "no -o: not status 2"
 "$prove" /nonexistent.wasm -o "$tmp/x.wasm" 2>/dev/null; [ $? = 1 ] || fail "missing file: not 1"

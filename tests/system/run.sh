@@ -34,8 +34,8 @@ check_run() {
             args+=("$w")
         fi
     done
-    # The OS translates with the checked strategy (verifierd says so at
-    # boot); the host does the same.
+    # The OS translates with strategy proved (its verifier's first pass);
+    # the host runs the module checked: the outputs must be the same.
     "$dogma_run" --strategy checked --initrd "$initrd" "${env[@]}" \
         "$work/initrd/bin/$name.wasm" "${args[@]}" >"$work/host.out" 2>"$work/host.err"
     local rc=$?

@@ -183,6 +183,7 @@ typedef struct dx_chunk dx_chunk_t;
 typedef struct dx_arena {
     dx_allocator_t a;
     dx_chunk_t *chunks; /* newest first */
+    dx_chunk_t *spare;  /* chunks dx_arena_reset let go, for reuse */
     uint8_t *cur, *end; /* free space in the newest chunk */
     size_t total;       /* bytes obtained from the allocator */
     bool failed;        /* the allocator said no once */
@@ -201,6 +202,10 @@ void *dx_arena_alloc(dx_arena_t *ar, size_t size); /* NULL if out of memory */
 void *dx_arena_grow(dx_arena_t *ar, void *items, size_t n, size_t *cap, size_t size,
                     size_t first);
 void dx_arena_free(dx_arena_t *ar);
+/* Everything allocated is let go, but the memory is kept for what comes
+ * next (a pass that needs scratch memory per function, say); the total
+ * starts again from 0. dx_arena_free returns it all. */
+void dx_arena_reset(dx_arena_t *ar);
 #ifndef DX_FREESTANDING
 void dx_arena_init_malloc(dx_arena_t *ar); /* hosted: malloc and free */
 #endif

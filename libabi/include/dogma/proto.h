@@ -59,9 +59,9 @@ typedef struct {
     uint32_t module_bytes;
     uint32_t code_bytes;     /* translated code, the runtime included */
     uint32_t functions;
-    uint32_t accesses;       /* memory accesses, all checked at run time */
-    uint32_t time_us;        /* decode, validate, translate, lay out */
-    uint32_t reserved;
+    uint32_t accesses;       /* memory accesses */
+    uint32_t time_us;        /* decode, validate, prove, translate, lay out */
+    uint32_t proved;         /* accesses proved in bounds: no run-time check */
     char text[VD_TEXT];      /* the diagnostic, or a one-line report */
 } vd_reply_t;
 

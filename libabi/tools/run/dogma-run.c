@@ -274,6 +274,8 @@ static int invoke(dr_inst_t *in, const cli_t *c)
     return rc;
 }
 
+static dx_vc_t vc;     /* strategy proved: the obligations and verdicts */
+
 /* binaryen's --fuzz-exec protocol: every export in order, zero arguments,
  * one instance whose state carries over, traps reported and survived. */
 static int invoke_all(dr_inst_t *in)
@@ -294,6 +296,15 @@ static int invoke_all(dr_inst_t *in)
             return ended(in);
         } else {
             printf("trap: %s\n", dx_trap_text((dx_trap_t)in->trap));
+            if (vc.proof && vc.proof->ninvariants && !vc.annotations_dropped) {
+                /* the trap may have left a module invariant broken, and
+                 * proved code assumes them at every entry (spec/safety.md
+                 * section 9): the instance is not entered again */
+                fprintf(stderr, "dogma-run: stopping at this trap: the module's invariants, "
+                        "which the proved code assumes, may no longer hold\n");
+                free(args), free(res);
+                return 134;
+            }
         }
         free(args), free(res);
     }
@@ -307,7 +318,6 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static dx_vc_t vc;     /* strategy proved: the obligations and verdicts */
 static double vc_secs;
 
 static void print_stats(const dr_inst_t *in, const dx_x64_t *x, size_t size, double tt, double rt)
