@@ -573,7 +573,7 @@ static void reach_end(walk_t *g, frame_t *f)
     uint32_t n = f->nresults;
     if (!g->cur.reach || g->height < n)
         return;
-    const av_t *vals = g->stack + g->height - n;
+    const av_t *vals = n ? g->stack + g->height - n : NULL;
     bool first = !f->end.reach;
     join_state(g, &f->end, &g->cur);
     if (first && !(f->end_vals = alloc(g, (n + 1) * sizeof(dx_rg_t))))

@@ -261,6 +261,12 @@ static val_t pop(gen_t *g)
 
 static void push_term(gen_t *g, dx_term_t t, dx_valtype_t ty) { push(g, (val_t){t, ty}); }
 
+/* The top n values, or NULL when there are none (or fewer). */
+static val_t *top_n(gen_t *g, uint32_t n)
+{
+    return n && g->height >= n ? g->stack + g->height - n : NULL;
+}
+
 /* ---- what the first pass settled ------------------------------------------------------ */
 static void settle(gen_t *g, settled_t *t, found_t f)
 {
@@ -736,9 +742,8 @@ static void branch(gen_t *g, uint32_t label)
         return;
     }
     uint32_t n = f->nresults;
-    const val_t *vals = g->height >= n ? g->stack + g->height - n : NULL;
-    if (vals)
-        merge_into(g, f, vals, n);
+    if (g->height >= n)
+        merge_into(g, f, top_n(g, n), n);
 }
 
 static void enter_loop(gen_t *g, frame_t *f)
@@ -790,17 +795,16 @@ static void close_frame(gen_t *g)
     }
     if (f->op == DX_OP_IF && !f->has_else) {
         /* the else path: the parameters pass through as the results */
-        val_t *then_vals = g->height >= n ? g->stack + g->height - n : NULL;
-        if (then_vals)
-            merge_into(g, f, then_vals, n);
+        if (g->height >= n)
+            merge_into(g, f, top_n(g, n), n);
         g->cur = f->els;
         g->height = f->height;
         for (uint32_t i = 0; i < f->nparams && f->els_vals; i++)
             push(g, f->els_vals[i]);
         if (g->height >= n)
-            merge_into(g, f, g->stack + g->height - n, n);
+            merge_into(g, f, top_n(g, n), n);
     } else if (g->height >= n) {
-        merge_into(g, f, g->stack + g->height - n, n);
+        merge_into(g, f, top_n(g, n), n);
     }
     g->height = f->height;
     if (f->end.reach) {
@@ -889,7 +893,7 @@ static bool control(gen_t *g, const dx_insn_t *in)
             return true;
         f = &g->frames[g->depth - 1];
         if (g->height >= f->nresults)
-            merge_into(g, f, g->stack + g->height - f->nresults, f->nresults);
+            merge_into(g, f, top_n(g, f->nresults), f->nresults);
         f->has_else = true;
         g->cur = f->els;
         g->height = f->height;

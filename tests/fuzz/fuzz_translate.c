@@ -56,6 +56,7 @@
 #include <string.h>
 
 #include <dogma/module.h>
+#include "../../libabi/proof/ranges.h"
 #include <dogma/translate.h>
 
 #include "check.h"
@@ -371,6 +372,58 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* The verifier's first pass (libabi/proof/ranges.c: under strategy
+ * proved, verifierd drops the checks it proves) on every function of a
+ * valid module: it must not crash or trip a sanitizer, must report every
+ * load and store (at least as many as the guard translation has accesses:
+ * the translator emits nothing for unreachable code, which the pass
+ * reports as proved), at offsets inside the function's body, and must
+ * stay within its memory limit or fail saying so. */
+typedef struct {
+    const dx_func_t *f;
+    uint64_t accesses;
+} walked_t;
+
+static void walked_access(void *ctx, size_t insn, bool store, bool proved)
+{
+    walked_t *w = ctx;
+    (void)store, (void)proved;
+    CHECK(insn >= w->f->code && insn - w->f->body.off < w->f->body.len);
+    w->accesses++;
+}
+
+static void walked_at(void *ctx, size_t insn, bool proved)
+{
+    walked_t *w = ctx;
+    (void)proved;
+    CHECK(insn >= w->f->code && insn - w->f->body.off < w->f->body.len);
+}
+
+static void check_first_pass(const dx_module_t *m, uint64_t accesses)
+{
+    dx_arena_t ar, scratch;
+    dx_arena_init_malloc(&ar);
+    dx_arena_init_malloc(&scratch);
+    dx_rg_env_t env;
+    CHECK(dx_rg_env_init(&env, m, NULL, &ar));
+    env.max_memory = 16u << 20;
+    walked_t w = {0};
+    dx_rg_hooks_t h = {&w, walked_access, NULL, NULL, walked_at, NULL};
+    bool all = true;
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+        dx_error_t err;
+        w.f = &m->funcs[f];
+        if (!dx_rg_function(&env, f, &h, &scratch, &err)) {
+            CHECK(err.code == DX_E_TOO_LARGE); /* valid code: only memory */
+            all = false;
+        }
+        dx_arena_reset(&scratch);
+    }
+    CHECK(!all || w.accesses >= accesses);
+    dx_arena_free(&scratch);
+    dx_arena_free(&ar);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -406,6 +459,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (runs[0].ok && runs[1].ok && runs[2].ok) {
         check_strategies(runs, &prover);
+        check_first_pass(&runs[0].m, runs[0].x.stats.acc_guarded);
         if (!skip_max_code)
             check_max_code(data, size, &runs[0].x);
         if (!skip_oom)
