@@ -63,7 +63,7 @@ static bool arena_grow(dx_arena_t *ar, size_t need)
     return true;
 }
 
-void *dx_arena_alloc(dx_arena_t *ar, size_t size)
+void *dx_arena_alloc_raw(dx_arena_t *ar, size_t size)
 {
     if (size > SIZE_MAX / 2)
         return 0;
@@ -74,7 +74,14 @@ void *dx_arena_alloc(dx_arena_t *ar, size_t size)
         return 0;
     void *p = ar->cur;
     ar->cur += size;
-    __builtin_memset(p, 0, size);
+    return p;
+}
+
+void *dx_arena_alloc(dx_arena_t *ar, size_t size)
+{
+    void *p = dx_arena_alloc_raw(ar, size);
+    if (p)
+        __builtin_memset(p, 0, (size + DX_ALIGN - 1) & ~(DX_ALIGN - 1));
     return p;
 }
 

@@ -80,11 +80,10 @@ typedef struct {
     uint32_t nloops, next_loop;
     /* loop heads (loops.c's fixpoint): what branches back bring, per loop */
     state_t *back;
-    dx_code_t *code;       /* the reader, for walking a loop body again */
+    dx_insn_t *insns;      /* the body, read once (walked again for loops) */
+    size_t ninsns, insns_cap, pc;
     uint32_t fixing;       /* loop bodies being walked silently, nested */
     uint64_t work, max_work; /* instructions walked, and the most allowed */
-    bool failed;           /* a reader error inside a silent walk */
-    dx_error_t err;
 } walk_t;
 
 /* ---- the domain ------------------------------------------------------------------- */
@@ -318,6 +317,19 @@ static void *alloc(walk_t *g, size_t n)
     return p;
 }
 
+/* alloc, without zeroing: for what is copied over at once */
+static void *alloc_raw(walk_t *g, size_t n)
+{
+    if (g->e->max_memory && g->ar->total > g->e->max_memory) {
+        g->oom = true;
+        return NULL;
+    }
+    void *p = dx_arena_alloc_raw(g->ar, n ? n : 1);
+    if (!p)
+        g->oom = true;
+    return p;
+}
+
 static void copy_n(void *dst, const void *src, size_t n)
 {
     if (n)
@@ -327,8 +339,8 @@ static void copy_n(void *dst, const void *src, size_t n)
 static bool copy_state(walk_t *g, state_t *dst, const state_t *src)
 {
     dst->reach = src->reach;
-    dst->locals = alloc(g, g->nlocals * sizeof(dx_rg_t));
-    dst->globals = alloc(g, g->ntracked * sizeof(dx_rg_t));
+    dst->locals = alloc_raw(g, g->nlocals * sizeof(dx_rg_t));
+    dst->globals = alloc_raw(g, g->ntracked * sizeof(dx_rg_t));
     if (g->oom)
         return false;
     copy_n(dst->locals, src->locals, g->nlocals * sizeof(dx_rg_t));
@@ -481,16 +493,11 @@ static void refine(walk_t *g, int32_t ci, bool truth)
 
 /* ---- loops -------------------------------------------------------------------------------- */
 /* Which locals each loop writes and whether it may change a global. */
-static bool scan_loops(walk_t *g, dx_code_t *c, dx_error_t *err)
+static bool scan_loops(walk_t *g)
 {
-    dx_insn_t in;
     uint32_t nloops = 0;
-    dx_code_init(c, g->e->m, g->func, g->ar);
-    while (dx_code_more(c)) {
-        if (!dx_code_next(c, &in, err))
-            return false;
-        nloops += in.op == DX_OP_LOOP;
-    }
+    for (size_t i = 0; i < g->ninsns; i++)
+        nloops += g->insns[i].op == DX_OP_LOOP;
     g->nloops = nloops;
     g->next_loop = 0;
     size_t nbits = (size_t)nloops * g->nlocals;
@@ -499,16 +506,11 @@ static bool scan_loops(walk_t *g, dx_code_t *c, dx_error_t *err)
     g->back = alloc(g, (nloops + 1) * sizeof(state_t));
     if (g->oom)
         return false;
-    __builtin_memset(g->back, 0, (nloops + 1) * sizeof(state_t));
-    __builtin_memset(g->bits, 0, nbits / 8 + 1);
-    __builtin_memset(g->wglobals, 0, nloops + 1);
     /* the loops open at each point, innermost last */
     uint32_t open[256], nopen = 0, kinds[1024], nblocks = 0, next = 0;
     bool deep = false;
-    dx_code_init(c, g->e->m, g->func, g->ar);
-    while (dx_code_more(c)) {
-        if (!dx_code_next(c, &in, err))
-            return false;
+    for (size_t at = 0; at < g->ninsns; at++) {
+        const dx_insn_t in = g->insns[at];
         switch (in.op) {
         case DX_OP_BLOCK: case DX_OP_IF: case DX_OP_LOOP:
             if (nblocks < 1024)
@@ -641,7 +643,7 @@ static state_t walk_body(walk_t *g, uint32_t fi, uint32_t loop, const state_t *h
 {
     static const dx_rg_hooks_t none;
     const dx_rg_hooks_t *h = g->h;
-    dx_code_t saved = *g->code;
+    size_t saved = g->pc;
     uint32_t height = g->height, next = g->next_loop;
     /* what the enclosing frames have gathered so far: a silent walk must
      * not add to it (the head it walks from is not the final one) */
@@ -661,19 +663,14 @@ static state_t walk_body(walk_t *g, uint32_t fi, uint32_t loop, const state_t *h
     g->fixing++;
     g->back[loop] = back;
     copy_state(g, &g->cur, head);
-    dx_insn_t in;
-    while (!g->oom && !g->failed && g->depth > fi && dx_code_more(g->code)) {
-        if (!dx_code_next(g->code, &in, &g->err)) {
-            g->failed = true;
-            break;
-        }
+    while (!g->oom && g->depth > fi && g->pc < g->ninsns) {
         g->work++;
-        insn(g, &in);
+        insn(g, &g->insns[g->pc++]);
     }
     back = g->back[loop];
     g->fixing--;
     g->h = h;
-    *g->code = saved;
+    g->pc = saved;
     g->height = height, g->next_loop = next, g->depth = fi + 1;
     copy_n(g->frames, frames, (fi + 1) * sizeof *frames);
     g->cur = entry;
@@ -718,7 +715,7 @@ static void enter_loop(walk_t *g, frame_t *f)
             join_state(g, &head, &back);
         back = walk_body(g, fi, loop, &head);
         if (!state_within(g, &back, &head)) {
-            if (!ok || g->oom || g->failed) {
+            if (!ok || g->oom) {
                 cut(g, loop);
                 return;
             }
@@ -810,6 +807,10 @@ static bool control(walk_t *g, const dx_insn_t *in)
         c = pop(g);
         if (!g->cur.reach)
             return true;
+        if (c.cond < 0) { /* nothing to narrow: both ways have this state */
+            branch(g, in->u.index);
+            return true;
+        }
         state_t here;
         if (!copy_state(g, &here, &g->cur))
             return true;
@@ -1120,35 +1121,54 @@ static bool setup(walk_t *g, uint32_t f)
     return true;
 }
 
+/* The body read once into g->insns, br_table targets copied (the
+ * reader's are scratch). */
+static bool read_body(walk_t *g, dx_error_t *err)
+{
+    dx_code_t c;
+    __builtin_memset(&c, 0, sizeof c);
+    dx_code_init(&c, g->e->m, g->func, g->ar);
+    while (dx_code_more(&c)) {
+        if (!room(g, &g->insns, g->ninsns, &g->insns_cap, sizeof *g->insns))
+            return false;
+        dx_insn_t *in = &g->insns[g->ninsns];
+        if (!dx_code_next(&c, in, err))
+            return false;
+        if (in->op == DX_OP_BR_TABLE) {
+            uint32_t *t = alloc_raw(g, (in->u.br_table.count + 1) * sizeof *t);
+            if (!t)
+                return false;
+            copy_n(t, in->u.br_table.targets, in->u.br_table.count * sizeof *t);
+            in->u.br_table.targets = t;
+        }
+        g->ninsns++;
+    }
+    return true;
+}
+
 bool dx_rg_function(const dx_rg_env_t *env, uint32_t func, const dx_rg_hooks_t *h,
                     dx_arena_t *ar, dx_error_t *out_err)
 {
     static const dx_rg_hooks_t none;
     walk_t g = {.e = env, .h = h ? h : &none, .ar = ar};
-    dx_code_t c;
-    __builtin_memset(&c, 0, sizeof c);
-    if (!setup(&g, func) || !scan_loops(&g, &c, out_err))
+    if (!setup(&g, func))
         goto fail;
-    g.code = &c;
+    if (!read_body(&g, out_err))
+        return g.oom ? (*out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = func,
+                                                .insn = DX_NO_INSN}, false) : false;
+    if (!scan_loops(&g))
+        goto fail;
     g.max_work = 64 * (uint64_t)(env->m->funcs[func].body.len + 16);
     const dx_functype_t *t = dx_func_type(env->m, func);
     frame_t *top = open_frame(&g, DX_OP_END, -64);
     if (!top)
         goto fail;
     top->nresults = t->nresults, top->results = t->results;
-    dx_code_init(&c, env->m, func, ar);
-    dx_insn_t in;
-    while (dx_code_more(&c) && g.depth) {
-        if (!dx_code_next(&c, &in, out_err))
-            return false;
+    while (g.pc < g.ninsns && g.depth) {
         g.work++;
-        insn(&g, &in);
+        insn(&g, &g.insns[g.pc++]);
         if (g.oom)
             goto fail;
-        if (g.failed) {
-            *out_err = g.err;
-            return false;
-        }
     }
     return true;
 fail:

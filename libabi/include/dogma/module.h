@@ -196,6 +196,8 @@ typedef struct dx_arena {
 void dx_arena_init(dx_arena_t *ar, dx_allocator_t a);
 void dx_arena_seed(dx_arena_t *ar, uint64_t k0, uint64_t k1);
 void *dx_arena_alloc(dx_arena_t *ar, size_t size); /* NULL if out of memory */
+/* The same, not zeroed: for what the caller writes over at once. */
+void *dx_arena_alloc_raw(dx_arena_t *ar, size_t size);
 /* An array of n items of size bytes with room for *cap: itself while there
  * is room; else a copy with twice the room (first items' when *cap is 0),
  * *cap updated; NULL if out of memory (the array is left as it was). */
