@@ -4,7 +4,8 @@
 #   refuse.sh ISO WORKDIR FIRMWARE
 #
 # bad is invalid: verifierd rejects it with the validator's diagnostic and
-# its byte offset. greedy asks for a port nobody granted: rejected at load,
+# its byte offset. forged carries a false dogma.proof claim: rejected,
+# naming the annotation. greedy asks for a port nobody granted: rejected at load,
 # before it prints. trap stores outside its memory: it prints, then is torn
 # down with the trap's name. After each, a program still runs, every
 # process of the boot is still there, and no service was restarted.
@@ -47,6 +48,13 @@ sys_has "run bad: rejected with the validator's type mismatch at a byte offset" 
 sys_lacks "run bad: it must not start" '^\[bad: '
 echo "ok: run bad rejected"
 still_up "run bad"
+
+sys_cmd "run forged" '^forged: ' 60
+sys_has "run forged: rejected, naming the false annotation and where it is" \
+    '^forged: rejected: forged:0x[0-9a-f]+: annotation refuted \(pre, in func [0-9]+ at 0x[0-9a-f]+\)'
+sys_lacks "run forged: it must not start" '^\[forged: |about to write'
+echo "ok: run forged rejected"
+still_up "run forged"
 
 sys_cmd "run greedy" '^greedy: ' 60
 sys_has "run greedy: rejected for asking for the capability \"kbd\"" \
