@@ -98,6 +98,27 @@
       (drop (i32.load (i32.shl (local.get $i) (i32.const 2))))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
                           (i32.const 100)))))
+  ;; the rotated loop clang writes: stop when the counter reaches 100. A
+  ;; limit of the intervals: the head is widened past 100 (to anything),
+  ;; and `!= 100` cannot cut an interval in its middle, so this stays
+  ;; checked (widening to the comparisons' constants would prove it)
+  ;; expect loop_ne: 0 of 1
+  (func $loop_ne
+    (local $i i32)
+    (loop $l
+      (drop (i32.load (i32.shl (local.get $i) (i32.const 2))))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                        (i32.const 100)))))
+  ;; the same, entered at 200: it counts on to 2^32 - 1 and round to 100,
+  ;; far out of bounds on the way
+  ;; expect loop_ne_past: 0 of 1
+  (func $loop_ne_past
+    (local $i i32)
+    (local.set $i (i32.const 200))
+    (loop $l
+      (drop (i32.load (i32.shl (local.get $i) (i32.const 2))))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                        (i32.const 100)))))
   ;; the same counter runs to 2^32 - 1 before it stops at 0
   ;; expect loop_wraps: 0 of 1
   (func $loop_wraps
