@@ -413,10 +413,8 @@ static bool prove(load_t *ld, dx_x64_opts_t *opts)
     if (!dx_vc_module(m, &proof, NULL, &ld->ar, &ld->vc, &err))
         return true; /* out of memory for the proofs: everything checked */
     if (ld->vc.refuted) {
-        reject(out, "%s:0x%06zx: annotation refuted (%s, in func %u at 0x%06zx): the "
-               "module's proof claims something that is false", ld->job->name,
-               ld->vc.annotation, dx_ob_kind_name((dx_ob_kind_t)ld->vc.refutation.kind),
-               ld->vc.refutation.func, ld->vc.refutation.insn);
+        dx_vc_render_refutation(&ld->vc, ld->job->name, out->text, sizeof out->text);
+        out->status = VD_REJECTED;
         return false;
     }
     *opts = (dx_x64_opts_t){.strategy = DX_STRATEGY_PROVED, .proved = dx_vc_proved,

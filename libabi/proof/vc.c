@@ -1330,9 +1330,12 @@ static void initial_invariants(gen_t *g)
         init.globals[g->gslot[i]] = v ? (val_t){v, gl->type} : fresh_val(g, gl->type);
     }
     g->cur = init;
-    g->func = 0;
+    g->func = 0; /* in no function: at offset 0, first in the order */
     g->insn_at = 0;
+    bool before = g->out->refuted;
     invariants(g, false, &init);
+    if (!before && g->out->refuted)
+        g->out->refutation.func = DX_VC_INITIALLY;
 }
 
 /* The mutable globals of type i32 and i64 are tracked (at most 64); the
@@ -1480,6 +1483,60 @@ bool dx_vc_range(void *ctx, uint32_t func, size_t insn, uint64_t *lo, uint64_t *
         return false;
     *lo = d->lo, *hi = d->hi;
     return true;
+}
+
+/* ---- the diagnostic of a refutation ------------------------------------------------------ */
+typedef struct {
+    char *buf;
+    size_t len, at;
+} out_t;
+
+static void put_c(out_t *o, char c)
+{
+    if (o->at + 1 < o->len)
+        o->buf[o->at] = c;
+    o->at++;
+}
+
+static void put_s(out_t *o, const char *s)
+{
+    while (*s)
+        put_c(o, *s++);
+}
+
+static void put_u(out_t *o, uint64_t v, unsigned base, unsigned digits)
+{
+    char d[24];
+    unsigned n = 0;
+    do
+        d[n++] = "0123456789abcdef"[v % base];
+    while ((v /= base) && n < sizeof d);
+    while (n < digits && n < sizeof d)
+        d[n++] = '0';
+    while (n)
+        put_c(o, d[--n]);
+}
+
+size_t dx_vc_render_refutation(const dx_vc_t *v, const char *file, char *buf, size_t len)
+{
+    out_t o = {buf, len, 0};
+    put_s(&o, file);
+    put_s(&o, ":0x");
+    put_u(&o, v->annotation, 16, 6);
+    put_s(&o, ": error: annotation refuted (");
+    put_s(&o, dx_ob_kind_name((dx_ob_kind_t)v->refutation.kind));
+    if (v->refutation.func == DX_VC_INITIALLY) {
+        put_s(&o, ", initially");
+    } else {
+        put_s(&o, ", in func ");
+        put_u(&o, v->refutation.func, 10, 1);
+        put_s(&o, " at 0x");
+        put_u(&o, v->refutation.insn, 16, 6);
+    }
+    put_c(&o, ')');
+    if (len)
+        buf[o.at < len ? o.at : len - 1] = 0;
+    return o.at;
 }
 
 const char *dx_ob_kind_name(dx_ob_kind_t k)

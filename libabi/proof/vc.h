@@ -113,6 +113,15 @@ bool dx_vc_proved(void *ctx, uint32_t func, size_t insn);
  * [*lo, *hi], its declared range. */
 bool dx_vc_range(void *ctx, uint32_t func, size_t insn, uint64_t *lo, uint64_t *hi);
 
-const char *dx_ob_kind_name(dx_ob_kind_t k); /* "load", ... */
+const char *dx_ob_kind_name(dx_ob_kind_t k);
+
+/* The refutation's func for a module invariant that fails initially (in
+ * no function). */
+#define DX_VC_INITIALLY UINT32_MAX
+
+/* v's refutation as a diagnostic: "FILE:0xANNOTATION: error: annotation
+ * refuted (KIND, in func F at 0xINSN)" (or ", initially"), NUL-terminated in buf
+ * (len bytes); returns the length it needed. */
+size_t dx_vc_render_refutation(const dx_vc_t *v, const char *file, char *buf, size_t len); /* "load", ... */
 
 #endif

@@ -480,10 +480,10 @@ static int check(const char *out_path, const buf_t *mod, const dx_vc_opts_t *opt
         fprintf(stderr, "%s: %s: cannot generate the verification conditions (out of memory, "
                 "or no solver)\n", prog, out_path);
     } else if (v.refuted) {
-        fprintf(stderr, "%s: %s:0x%06zx: internal error: the verifier refutes an inferred "
-                "annotation (%s, in func %u at 0x%06zx); please report it\n", prog, out_path,
-                v.annotation, dx_ob_kind_name((dx_ob_kind_t)v.refutation.kind),
-                v.refutation.func, v.refutation.insn);
+        char msg[512];
+        dx_vc_render_refutation(&v, out_path, msg, sizeof msg);
+        fprintf(stderr, "%s: internal error: %s: the verifier refutes an inferred annotation; "
+                "please report it\n", prog, msg);
     } else {
         rc = 0;
         uint64_t proved = v.counts[DX_OB_LOAD][DX_SOLVE_PROVED] +

@@ -158,11 +158,10 @@ static void print_json(const char *path, const dx_module_t *m, const dx_vc_t *v,
 static int report_claims(const char *path, const dx_vc_t *v)
 {
     if (v->refuted) {
-        fprintf(stderr,
-                "%s:0x%06zx: error: annotation refuted (%s, in func %u at 0x%06zx): the "
-                "module's proof claims something that is false; it is rejected\n",
-                path, v->annotation, dx_ob_kind_name((dx_ob_kind_t)v->refutation.kind),
-                v->refutation.func, v->refutation.insn);
+        char msg[512];
+        dx_vc_render_refutation(v, path, msg, sizeof msg);
+        fprintf(stderr, "%s: the module's proof claims something that is false; it is "
+                "rejected\n", msg);
         return 1;
     }
     if (v->annotations_dropped)

@@ -57,6 +57,16 @@ rc=$?
 grep -q '^call use' "$tmp/out" && fail "use was entered after the trap: $(cat "$tmp/out")"
 grep -q 'stopping at this trap' "$tmp/err" || fail "no reason given: $(cat "$tmp/err")"
 
+# The same module with the invariant `false`: refuted before any function
+# runs, and said so.
+hex=${hex%%0098808080000b646f676d61*}
+hex=${hex}00130b646f676d612e70726f6f6601000001010200
+printf "$(sed 's/../\\x&/g' <<<"$hex")" > "$tmp/false.wasm"
+"$verify" "$tmp/false.wasm" > /dev/null 2> "$tmp/err"
+[ $? = 1 ] || fail "a false invariant: not status 1"
+grep -q 'error: annotation refuted (invariant, initially): ' "$tmp/err" ||
+    fail "a false invariant: $(cat "$tmp/err")"
+
 # Usage and errors.
 "$prove" "$tmp/in.wasm" 2>/dev/null; [ $? = 2 ] || fail "no -o: not status 2"
 "$prove" /nonexistent.wasm -o "$tmp/x.wasm" 2>/dev/null; [ $? = 1 ] || fail "missing file: not 1"

@@ -1477,10 +1477,10 @@ static void refuted_as(mod_t *md, const proof_t *p, const dx_expr_t *(*want)(con
     UT_EQ(v.refutation.insn, at < 0 ? 0 : md->at[at]); /* init_ctx filled md->at */
     UT_EQ(v.annotation, e->offset);
     /* report_claims (libabi/tools/dogma-verify.c) */
-    snprintf(out, len, "%s:0x%06zx: error: annotation refuted (%s, in func %u at 0x%06zx): the "
-             "module's proof claims something that is false; it is rejected\n",
-             path, v.annotation, dx_ob_kind_name((dx_ob_kind_t)v.refutation.kind),
-             v.refutation.func, v.refutation.insn);
+    char msg[512];
+    dx_vc_render_refutation(&v, path, msg, sizeof msg);
+    snprintf(out, len, "%s: the module's proof claims something that is false; it is "
+             "rejected\n", msg);
 }
 
 static const dx_expr_t *first_pre(const dx_proof_t *pr) { return &pr->funcs[0].pre[0]; }
@@ -1537,7 +1537,9 @@ UT_TEST(refutation_names_the_annotation)
 
     original(&mod_frame, &p);
     p.inv.f[1].op[0].imm = 0x7fffffff;
-    refuted_as(&mod_frame, &p, second_inv, DX_OB_INVARIANT, 0, -1, path, want, sizeof want, &l);
+    refuted_as(&mod_frame, &p, second_inv, DX_OB_INVARIANT, DX_VC_INITIALLY, -1, path, want,
+               sizeof want, &l);
+    UT_CONTAINS(want, "error: annotation refuted (invariant, initially): ");
     dogma_verify(&l, path, want);
     unload(&l);
 }

@@ -51,7 +51,7 @@ still_up "run bad"
 
 sys_cmd "run forged" '^forged: ' 60
 sys_has "run forged: rejected, naming the false annotation and where it is" \
-    '^forged: rejected: forged:0x[0-9a-f]+: annotation refuted \(pre, in func [0-9]+ at 0x[0-9a-f]+\)'
+    '^forged: rejected: forged:0x[0-9a-f]+: error: annotation refuted \(pre, in func [0-9]+ at 0x[0-9a-f]+\)'
 sys_lacks "run forged: it must not start" '^\[forged: |about to write'
 echo "ok: run forged rejected"
 still_up "run forged"

@@ -382,10 +382,9 @@ static int load(cli_t *c, const uint8_t *bytes, size_t size, dx_arena_t *ar,
             return 1;
         }
         if (vc.refuted) {
-            fprintf(stderr, "%s:0x%06zx: error: annotation refuted (%s, in func %u at "
-                    "0x%06zx): the module is rejected\n", c->file, vc.annotation,
-                    dx_ob_kind_name((dx_ob_kind_t)vc.refutation.kind), vc.refutation.func,
-                    vc.refutation.insn);
+            char msg[512];
+            dx_vc_render_refutation(&vc, c->file, msg, sizeof msg);
+            fprintf(stderr, "%s: the module is rejected\n", msg);
             return 1;
         }
         vc_secs = now() - v0;
