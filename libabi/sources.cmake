@@ -11,6 +11,7 @@ set(DOGMA_LIBABI_CORE_SOURCES
   format/opcode.c
   format/reader.c
   format/validate.c
+  proof/body.c
   proof/proof.c
   proof/ranges.c
   x86/access.c

@@ -5,10 +5,12 @@
  * and every tracked global (mutable, i32 or i64). Operand-stack values are
  * ranges too, and remember the local they were read from (and that local's
  * version then), so that a comparison's outcome can narrow the local on
- * each side of a branch. Paths meet by joining their ranges. A loop head
- * is cut: the locals the loop writes are anything there, the globals it
- * may write hold only their module-wide range. So each instruction is
- * visited once.
+ * each side of a branch. Paths meet by joining their ranges. A loop's
+ * head gets a state its entry and every branch back stay within: the body
+ * is walked again, silently, to find one (at most three more times, two
+ * loops deep, within a work limit per function); failing that, the loop
+ * is cut (the locals it writes are anything there, the globals it may
+ * write hold only their module-wide range).
  *
  * Arithmetic is exact where no wrap-around can happen and gives up (any
  * value) where one can: the bounds are checked in 128 bits.
@@ -75,13 +77,10 @@ typedef struct {
     cond_t *conds;
     uint32_t nconds;
     size_t conds_cap;
-    uint8_t *bits;         /* per loop x local: written in the loop */
-    bool *wglobals;        /* per loop: may write globals (or calls) */
-    uint32_t nloops, next_loop;
-    /* loop heads (loops.c's fixpoint): what branches back bring, per loop */
-    state_t *back;
-    dx_insn_t *insns;      /* the body, read once (walked again for loops) */
-    size_t ninsns, insns_cap, pc;
+    const dx_body_t *body; /* the instructions, and what each loop writes */
+    size_t pc;             /* the next instruction */
+    uint32_t next_loop;
+    state_t *back;         /* per loop: what branches back to its head bring */
     uint32_t fixing;       /* loop bodies being walked silently, nested */
     uint64_t work, max_work; /* instructions walked, and the most allowed */
 } walk_t;
@@ -305,15 +304,13 @@ static dx_rg_t narrowed(const dx_rg_env_t *e, dx_rg_t a, unsigned from, bool sig
 }
 
 /* ---- states and values ------------------------------------------------------------ */
+static void *alloc_raw(walk_t *g, size_t n);
+
 static void *alloc(walk_t *g, size_t n)
 {
-    if (g->e->max_memory && g->ar->total > g->e->max_memory) {
-        g->oom = true;
-        return NULL;
-    }
-    void *p = dx_arena_alloc(g->ar, n ? n : 1);
-    if (!p)
-        g->oom = true;
+    void *p = alloc_raw(g, n);
+    if (p)
+        __builtin_memset(p, 0, n);
     return p;
 }
 
@@ -491,71 +488,6 @@ static void refine(walk_t *g, int32_t ci, bool truth)
     }
 }
 
-/* ---- loops -------------------------------------------------------------------------------- */
-/* Which locals each loop writes and whether it may change a global. */
-static bool scan_loops(walk_t *g)
-{
-    uint32_t nloops = 0;
-    for (size_t i = 0; i < g->ninsns; i++)
-        nloops += g->insns[i].op == DX_OP_LOOP;
-    g->nloops = nloops;
-    g->next_loop = 0;
-    size_t nbits = (size_t)nloops * g->nlocals;
-    g->bits = alloc(g, nbits / 8 + 1);
-    g->wglobals = alloc(g, nloops + 1);
-    g->back = alloc(g, (nloops + 1) * sizeof(state_t));
-    if (g->oom)
-        return false;
-    /* the loops open at each point, innermost last */
-    uint32_t open[256], nopen = 0, kinds[1024], nblocks = 0, next = 0;
-    bool deep = false;
-    for (size_t at = 0; at < g->ninsns; at++) {
-        const dx_insn_t in = g->insns[at];
-        switch (in.op) {
-        case DX_OP_BLOCK: case DX_OP_IF: case DX_OP_LOOP:
-            if (nblocks < 1024)
-                kinds[nblocks] = in.op == DX_OP_LOOP;
-            nblocks++;
-            if (in.op == DX_OP_LOOP) {
-                if (nopen < 256)
-                    open[nopen] = next;
-                else
-                    deep = true;
-                nopen++, next++;
-            }
-            break;
-        case DX_OP_END:
-            if (nblocks && --nblocks < 1024 && kinds[nblocks] && nopen)
-                nopen--;
-            break;
-        case DX_OP_LOCAL_SET: case DX_OP_LOCAL_TEE:
-            for (uint32_t i = 0; i < nopen && i < 256; i++) {
-                size_t b = (size_t)open[i] * g->nlocals + in.u.index;
-                g->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-            }
-            break;
-        case DX_OP_GLOBAL_SET: case DX_OP_CALL: case DX_OP_CALL_INDIRECT:
-            for (uint32_t i = 0; i < nopen && i < 256; i++)
-                g->wglobals[open[i]] = true;
-            break;
-        default: break;
-        }
-    }
-    if (deep || nblocks >= 1024) { /* too deep to follow: every loop writes all */
-        __builtin_memset(g->bits, 0xff, nbits / 8 + 1);
-        __builtin_memset(g->wglobals, 1, nloops + 1);
-    }
-    return true;
-}
-
-static bool writes(const walk_t *g, uint32_t loop, uint32_t local)
-{
-    if (loop >= g->nloops)
-        return true;
-    size_t b = (size_t)loop * g->nlocals + local;
-    return g->bits[b / 8] >> (b % 8) & 1;
-}
-
 /* ---- control ------------------------------------------------------------------------------- */
 static frame_t *open_frame(walk_t *g, dx_op_t op, int64_t bt)
 {
@@ -591,7 +523,7 @@ static void branch(walk_t *g, uint32_t label)
     frame_t *f = &g->frames[g->depth - 1 - label];
     if (f->op != DX_OP_LOOP)
         reach_end(g, f);
-    else if (f->loop < g->nloops) /* back to the head: what it brings */
+    else if (f->loop < g->body->nloops) /* back to the head: what it brings */
         join_state(g, &g->back[f->loop], &g->cur);
 }
 
@@ -600,11 +532,11 @@ static void branch(walk_t *g, uint32_t label)
 static void cut(walk_t *g, uint32_t loop)
 {
     for (uint32_t j = 0; j < g->nlocals; j++)
-        if (writes(g, loop, j)) {
+        if (dx_body_writes(g->body, loop, j)) {
             g->cur.locals[j] = dx_rg_top(g->lwidth[j]);
             g->ver[j]++;
         }
-    if (loop >= g->nloops || g->wglobals[loop])
+    if (loop >= g->body->nloops || g->body->wglobals[loop])
         forget_globals(g);
 }
 
@@ -663,9 +595,9 @@ static state_t walk_body(walk_t *g, uint32_t fi, uint32_t loop, const state_t *h
     g->fixing++;
     g->back[loop] = back;
     copy_state(g, &g->cur, head);
-    while (!g->oom && g->depth > fi && g->pc < g->ninsns) {
+    while (!g->oom && g->depth > fi && g->pc < g->body->n) {
         g->work++;
-        insn(g, &g->insns[g->pc++]);
+        insn(g, &g->body->insns[g->pc++]);
     }
     back = g->back[loop];
     g->fixing--;
@@ -688,7 +620,7 @@ static void enter_loop(walk_t *g, frame_t *f)
     for (uint32_t i = 0; i < f->nparams && g->height >= f->nparams; i++)
         g->stack[g->height - f->nparams + i] = val(dx_rg_top(width_of(f->params[i])),
                                                    width_of(f->params[i]));
-    if (!g->cur.reach || loop >= g->nloops || g->fixing >= 2 || g->work > g->max_work) {
+    if (!g->cur.reach || loop >= g->body->nloops || g->fixing >= 2 || g->work > g->max_work) {
         cut(g, loop);
         return;
     }
@@ -723,7 +655,7 @@ static void enter_loop(walk_t *g, frame_t *f)
         }
     }
     for (uint32_t j = 0; j < g->nlocals; j++)
-        if (writes(g, loop, j))
+        if (dx_body_writes(g->body, loop, j))
             g->ver[j]++;
     g->cur = head;
 }
@@ -1121,42 +1053,12 @@ static bool setup(walk_t *g, uint32_t f)
     return true;
 }
 
-/* The body read once into g->insns, br_table targets copied (the
- * reader's are scratch). */
-static bool read_body(walk_t *g, dx_error_t *err)
-{
-    dx_code_t c;
-    __builtin_memset(&c, 0, sizeof c);
-    dx_code_init(&c, g->e->m, g->func, g->ar);
-    while (dx_code_more(&c)) {
-        if (!room(g, &g->insns, g->ninsns, &g->insns_cap, sizeof *g->insns))
-            return false;
-        dx_insn_t *in = &g->insns[g->ninsns];
-        if (!dx_code_next(&c, in, err))
-            return false;
-        if (in->op == DX_OP_BR_TABLE) {
-            uint32_t *t = alloc_raw(g, (in->u.br_table.count + 1) * sizeof *t);
-            if (!t)
-                return false;
-            copy_n(t, in->u.br_table.targets, in->u.br_table.count * sizeof *t);
-            in->u.br_table.targets = t;
-        }
-        g->ninsns++;
-    }
-    return true;
-}
-
-bool dx_rg_function(const dx_rg_env_t *env, uint32_t func, const dx_rg_hooks_t *h,
-                    dx_arena_t *ar, dx_error_t *out_err)
+bool dx_rg_function(const dx_rg_env_t *env, uint32_t func, const dx_body_t *body,
+                    const dx_rg_hooks_t *h, dx_arena_t *ar, dx_error_t *out_err)
 {
     static const dx_rg_hooks_t none;
-    walk_t g = {.e = env, .h = h ? h : &none, .ar = ar};
-    if (!setup(&g, func))
-        goto fail;
-    if (!read_body(&g, out_err))
-        return g.oom ? (*out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = func,
-                                                .insn = DX_NO_INSN}, false) : false;
-    if (!scan_loops(&g))
+    walk_t g = {.e = env, .h = h ? h : &none, .ar = ar, .body = body};
+    if (!setup(&g, func) || !(g.back = alloc(&g, (body->nloops + 1) * sizeof(state_t))))
         goto fail;
     g.max_work = 64 * (uint64_t)(env->m->funcs[func].body.len + 16);
     const dx_functype_t *t = dx_func_type(env->m, func);
@@ -1164,16 +1066,15 @@ bool dx_rg_function(const dx_rg_env_t *env, uint32_t func, const dx_rg_hooks_t *
     if (!top)
         goto fail;
     top->nresults = t->nresults, top->results = t->results;
-    while (g.pc < g.ninsns && g.depth) {
+    while (g.pc < body->n && g.depth) {
         g.work++;
-        insn(&g, &g.insns[g.pc++]);
+        insn(&g, &body->insns[g.pc++]);
         if (g.oom)
             goto fail;
     }
     return true;
 fail:
-    if (g.oom)
-        *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = func, .insn = DX_NO_INSN};
+    *out_err = (dx_error_t){.code = DX_E_TOO_LARGE, .func = func, .insn = DX_NO_INSN};
     return false;
 }
 

@@ -28,6 +28,8 @@
 #include <dogma/module.h>
 #include <dogma/proof.h>
 
+#include "body.h"
+
 typedef struct dx_rg {
     uint64_t lo;
     int64_t hi;  /* with mem: v <= memsize + hi; hi may be negative */
@@ -70,11 +72,11 @@ typedef struct dx_rg_hooks {
     void (*gset)(void *ctx, size_t insn, uint32_t global, dx_rg_t value);
 } dx_rg_hooks_t;
 
-/* Walks defined function func (the module decoded and validated) once,
- * taking what it needs from ar (which the caller may free after). false:
- * out of memory (DX_E_TOO_LARGE) or a reader error (out_err). */
-bool dx_rg_function(const dx_rg_env_t *env, uint32_t func, const dx_rg_hooks_t *h,
-                    dx_arena_t *ar, dx_error_t *out_err);
+/* Walks defined function func (the module decoded and validated), whose
+ * body dx_body_read gave, taking what it needs from ar (which the caller
+ * may free after). false: out of memory (DX_E_TOO_LARGE in out_err). */
+bool dx_rg_function(const dx_rg_env_t *env, uint32_t func, const dx_body_t *body,
+                    const dx_rg_hooks_t *h, dx_arena_t *ar, dx_error_t *out_err);
 
 /* The environment's module-wide part: memory bounds, and the globals'
  * ranges from their declarations in proof (NULL: none) and immutable

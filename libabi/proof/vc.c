@@ -32,7 +32,6 @@
 
 #define PAGE 65536u
 #define MAX_TRACKED_GLOBALS 64
-#define MAX_LOOP_BITS (8u << 20) /* loops x locals bits for the write sets */
 
 typedef struct {
     dx_term_t t;
@@ -96,11 +95,8 @@ typedef struct {
     frame_t *frames;
     uint32_t depth;
     size_t frames_cap;
-    /* per loop (ordinal): the locals it writes (bits), whether it writes
-     * globals or may grow memory; NULL bits: every local */
-    uint8_t *bits;
-    bool *wglobals, *wmem;
-    uint32_t nloops, next_loop;
+    dx_body_t body;        /* the function's, read once for both passes */
+    uint32_t next_loop;
     /* dogma.proof: the module's annotations, this function's, and the
      * values of its parameters at entry (for its postconditions) */
     const dx_proof_t *proof;
@@ -621,99 +617,6 @@ static bool numeric(gen_t *g, dx_op_t op)
     }
 }
 
-/* ---- the pass before: what each loop writes -------------------------------------------- */
-static bool scan_loops(gen_t *g, dx_code_t *c, dx_error_t *err)
-{
-    uint32_t nloops = 0, stack[64], sp = 0;
-    dx_insn_t in;
-    dx_code_init(c, g->m, g->func, g->ar);
-    while (dx_code_more(c)) {
-        if (!dx_code_next(c, &in, err))
-            return false;
-        nloops += in.op == DX_OP_LOOP;
-    }
-    g->nloops = nloops;
-    g->next_loop = 0;
-    g->wglobals = alloc(g, nloops * sizeof(bool));
-    g->wmem = alloc(g, nloops * sizeof(bool));
-    uint64_t bits = (uint64_t)nloops * g->nlocals;
-    g->bits = bits <= MAX_LOOP_BITS ? alloc(g, (size_t)(bits + 7) / 8) : NULL;
-    if (g->oom)
-        return false;
-    __builtin_memset(g->wglobals, 0, nloops * sizeof(bool));
-    __builtin_memset(g->wmem, 0, nloops * sizeof(bool));
-    if (g->bits)
-        __builtin_memset(g->bits, 0, (size_t)(bits + 7) / 8);
-    /* Open blocks, loops and ifs: a loop's ordinal on a stack of the
-     * loops open (deeper than 64 nested loops: those beyond are treated
-     * as writing everything, through the overflow flag below). */
-    uint32_t loop_of_block[256];
-    uint32_t blocks = 0, next = 0;
-    bool overflow = false;
-    dx_code_init(c, g->m, g->func, g->ar);
-    while (dx_code_more(c)) {
-        if (!dx_code_next(c, &in, err))
-            return false;
-        switch (in.op) {
-        case DX_OP_BLOCK:
-        case DX_OP_IF:
-        case DX_OP_LOOP:
-            if (blocks < 256)
-                loop_of_block[blocks] = in.op == DX_OP_LOOP ? next : UINT32_MAX;
-            else
-                overflow = true;
-            blocks++;
-            if (in.op == DX_OP_LOOP) {
-                if (sp < 64)
-                    stack[sp++] = next;
-                else
-                    overflow = true;
-                next++;
-            }
-            break;
-        case DX_OP_END:
-            if (blocks && --blocks < 256 && loop_of_block[blocks] != UINT32_MAX && sp)
-                sp--;
-            break;
-        case DX_OP_LOCAL_SET:
-        case DX_OP_LOCAL_TEE:
-            for (uint32_t i = 0; g->bits && i < sp; i++) {
-                uint64_t b = (uint64_t)stack[i] * g->nlocals + in.u.index;
-                g->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-            }
-            break;
-        case DX_OP_GLOBAL_SET:
-            for (uint32_t i = 0; i < sp; i++)
-                g->wglobals[stack[i]] = true;
-            break;
-        case DX_OP_CALL:
-        case DX_OP_CALL_INDIRECT:
-        case DX_OP_MEMORY_GROW:
-            for (uint32_t i = 0; i < sp; i++) {
-                g->wmem[stack[i]] = true;
-                if (in.op != DX_OP_MEMORY_GROW)
-                    g->wglobals[stack[i]] = true;
-            }
-            break;
-        default: break;
-        }
-    }
-    if (overflow) /* too deep to track: every loop writes everything */
-        for (uint32_t i = 0; i < nloops; i++)
-            g->wglobals[i] = g->wmem[i] = true;
-    if (overflow)
-        g->bits = NULL;
-    return true;
-}
-
-static bool loop_writes(const gen_t *g, uint32_t loop, uint32_t local)
-{
-    if (!g->bits || loop >= g->nloops)
-        return true;
-    uint64_t b = (uint64_t)loop * g->nlocals + local;
-    return g->bits[b / 8] & (1u << (b % 8));
-}
-
 /* ---- control --------------------------------------------------------------------------- */
 static frame_t *open_frame(gen_t *g, dx_op_t op, int64_t bt)
 {
@@ -756,12 +659,12 @@ static void enter_loop(gen_t *g, frame_t *f)
     for (uint32_t i = 0; li && i < li->ninv; i++)
         claim(g, DX_OB_LOOP_ENTRY, &li->inv[i], formula(g, &li->inv[i], &env));
     for (uint32_t j = 0; j < g->nlocals; j++)
-        if (loop_writes(g, f->loop, j))
+        if (dx_body_writes(&g->body, f->loop, j))
             g->cur.locals[j] = fresh_val(g, g->ltypes[j]);
-    if (f->loop >= g->nloops || g->wglobals[f->loop])
+    if (f->loop >= g->body.nloops || g->body.wglobals[f->loop])
         for (uint32_t j = 0; j < g->ntracked; j++)
             g->cur.globals[j] = fresh_global(g, j);
-    if (f->loop >= g->nloops || g->wmem[f->loop])
+    if (f->loop >= g->body.nloops || g->body.wmem[f->loop])
         g->cur.mem = grown(g, g->cur.mem);
     /* the loop's parameters, too: each iteration brings new ones */
     for (uint32_t i = 0; i < f->nparams && g->height >= f->nparams; i++)
@@ -1129,9 +1032,7 @@ static bool first_pass(gen_t *g, uint32_t f, dx_error_t *err)
     g->unsettled = g->claims_left = 0;
     g->first_failed = false;
     dx_rg_hooks_t h = {g, rg_access, rg_call, rg_exit, rg_divide, rg_gset};
-    /* the walk's states: let go as soon as it is done */
-    bool ok = dx_rg_function(&g->rg, f, &h, &g->scratch, err);
-    dx_arena_reset(&g->scratch);
+    bool ok = dx_rg_function(&g->rg, f, &g->body, &h, &g->scratch, err);
     if (ok || err->code != DX_E_TOO_LARGE)
         return ok;
     /* Too big to walk within DX_VC_FIRST_PASS_MEMORY: nothing is settled,
@@ -1183,14 +1084,25 @@ static bool rg_env(gen_t *g)
 }
 
 /* ---- a function, a module ----------------------------------------------------------------- */
-static bool walk(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err);
+static bool walk(gen_t *g, uint32_t f);
 static bool start_solver(gen_t *g);
+static bool passes(gen_t *g, uint32_t f, dx_error_t *err);
 
-/* Function f: the first pass, then the second when it is needed. */
-static bool function(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err)
+/* Function f: its body read once (into the scratch arena, let go after),
+ * the first pass, then the second when it is needed. */
+static bool function(gen_t *g, uint32_t f, dx_error_t *err)
 {
     g->func = f;
     g->fp = g->proof ? dx_proof_func(g->proof, f) : NULL;
+    bool ok = dx_body_read(g->m, f, &g->scratch, &g->body, err) && passes(g, f, err);
+    if (!ok && err->code == DX_E_TOO_LARGE)
+        g->oom = true;
+    dx_arena_reset(&g->scratch);
+    return ok;
+}
+
+static bool passes(gen_t *g, uint32_t f, dx_error_t *err)
+{
     if (!first_pass(g, f, err))
         return false;
     if (!needs_solver(g)) {
@@ -1208,13 +1120,13 @@ static bool function(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err)
         return !g->oom;
     }
     dx_sv_push(g->s); /* a function's facts are its own */
-    bool ok = walk(g, f, c, err);
+    bool ok = walk(g, f);
     dx_sv_pop(g->s);
     return ok;
 }
 
 /* The second pass over function f: its conditions, given to the solver. */
-static bool walk(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err)
+static bool walk(gen_t *g, uint32_t f)
 {
     const dx_module_t *m = g->m;
     const dx_functype_t *t = dx_func_type(m, f);
@@ -1248,20 +1160,15 @@ static bool walk(gen_t *g, uint32_t f, dx_code_t *c, dx_error_t *err)
     for (uint32_t i = 0; g->fp && i < g->fp->npre; i++)
         dx_sv_assume(g->s, formula(g, &g->fp->pre[i], &env), 0);
     invariants(g, true, &g->cur);
-    if (!scan_loops(g, c, err))
-        return false;
+    g->next_loop = 0;
     g->height = g->depth = 0;
     frame_t *top = open_frame(g, DX_OP_END, -64);
     if (!top)
         return false;
     top->nresults = t->nresults, top->results = t->results;
-    dx_code_init(c, m, f, g->ar);
-    dx_insn_t in;
-    while (dx_code_more(c) && g->depth) {
-        if (!dx_code_next(c, &in, err))
-            return false;
-        g->insn_at = in.offset;
-        insn(g, &in);
+    for (size_t i = 0; i < g->body.n && g->depth; i++) {
+        g->insn_at = g->body.insns[i].offset;
+        insn(g, &g->body.insns[i]);
         if (g->oom)
             return false;
     }
@@ -1398,10 +1305,8 @@ static bool run(const dx_module_t *m, const dx_proof_t *proof, const dx_vc_opts_
             out->claims_unproved += proof->ninvariants;
         }
     }
-    dx_code_t c;
-    __builtin_memset(&c, 0, sizeof c);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        if (!function(&g, f, &c, out_err)) {
+        if (!function(&g, f, out_err)) {
             if (g.oom)
                 goto oom;
             dx_solver_free(g.s);

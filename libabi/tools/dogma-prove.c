@@ -105,6 +105,7 @@ typedef struct {
     uint32_t stack_global;            /* UINT32_MAX: none found */
     uint64_t stack_lo, stack_hi;
     uint32_t cur;                     /* the function walked */
+    dx_body_t *bodies;                /* per function, read once */
 } prover_t;
 
 static void *zalloc(dx_arena_t *ar, size_t n)
@@ -190,22 +191,14 @@ static bool settle_round(prover_t *p, uint32_t round)
 
 /* Function f is too big to walk (DX_VC_FIRST_PASS_MEMORY): what it passes
  * to its callees is unknown, so they get no preconditions, and it gets
- * no postcondition. false: its code cannot be read. */
-static bool give_up(prover_t *p, uint32_t f, dx_arena_t *ar)
+ * no postcondition. */
+static void give_up(prover_t *p, uint32_t f)
 {
-    dx_code_t c;
-    dx_insn_t in;
-    dx_error_t err;
-    memset(&c, 0, sizeof c);
-    dx_code_init(&c, p->m, f, ar);
-    while (dx_code_more(&c)) {
-        if (!dx_code_next(&c, &in, &err))
-            return false;
-        if (in.op == DX_OP_CALL)
-            p->internal[in.u.index] = false;
-    }
+    const dx_body_t *b = &p->bodies[f];
+    for (size_t i = 0; i < b->n; i++)
+        if (b->insns[i].op == DX_OP_CALL)
+            p->internal[b->insns[i].u.index] = false;
     p->wide_r[f] = true;
-    return true;
 }
 
 static bool analyse(prover_t *p, dx_arena_t *ar)
@@ -219,12 +212,9 @@ static bool analyse(prover_t *p, dx_arena_t *ar)
         for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
             dx_error_t err;
             p->cur = f;
-            bool ok = dx_rg_function(&p->env, f, &h, &scratch, &err);
+            if (!dx_rg_function(&p->env, f, &p->bodies[f], &h, &scratch, &err))
+                give_up(p, f); /* out of memory: the only way it fails */
             dx_arena_reset(&scratch);
-            if (!ok && (err.code != DX_E_TOO_LARGE || !give_up(p, f, ar))) {
-                dx_arena_free(&scratch);
-                return false;
-            }
         }
         done = !settle_round(p, round);
     }
@@ -275,16 +265,10 @@ static void find_stack(prover_t *p, dx_arena_t *ar)
     const dx_module_t *m = p->m;
     p->stack_global = UINT32_MAX;
     uint32_t *sets = zalloc(ar, (m->nglobals + 1) * sizeof *sets), best = 0;
-    dx_code_t c;
-    memset(&c, 0, sizeof c);
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        dx_insn_t in;
-        dx_error_t err;
-        dx_code_init(&c, m, f, ar);
-        while (dx_code_more(&c) && dx_code_next(&c, &in, &err))
-            if (in.op == DX_OP_GLOBAL_SET)
-                sets[in.u.index]++;
-    }
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+        for (size_t i = 0; i < p->bodies[f].n; i++)
+            if (p->bodies[f].insns[i].op == DX_OP_GLOBAL_SET)
+                sets[p->bodies[f].insns[i].u.index]++;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         uint64_t top;
         const dx_global_t *g = &m->globals[i];
@@ -316,8 +300,12 @@ static bool setup(prover_t *p, const dx_module_t *m, dx_arena_t *ar)
     p->params = zalloc(ar, n * sizeof *p->params), p->results = zalloc(ar, n * sizeof *p->results);
     p->seen_p = zalloc(ar, n * sizeof *p->seen_p), p->seen_r = zalloc(ar, n * sizeof *p->seen_r);
     p->internal = zalloc(ar, n), p->wide_p = zalloc(ar, n), p->wide_r = zalloc(ar, n);
+    p->bodies = zalloc(ar, n * sizeof *p->bodies);
     find_internal(p);
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+        dx_error_t err;
+        if (!dx_body_read(m, f, ar, &p->bodies[f], &err))
+            return false;
         const dx_functype_t *t = dx_func_type(m, f);
         p->params[f] = zalloc(ar, (t->nparams + 1) * sizeof(dx_rg_t));
         p->seen_p[f] = zalloc(ar, (t->nparams + 1) * sizeof(dx_rg_t));

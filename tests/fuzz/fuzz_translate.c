@@ -412,9 +412,13 @@ static void check_first_pass(const dx_module_t *m, uint64_t accesses)
     bool all = true;
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
         dx_error_t err;
+        dx_body_t body;
         w.f = &m->funcs[f];
-        if (!dx_rg_function(&env, f, &h, &scratch, &err)) {
-            CHECK(err.code == DX_E_TOO_LARGE); /* valid code: only memory */
+        CHECK(dx_body_read(m, f, &scratch, &body, &err)); /* valid code */
+        for (size_t i = 1; i < body.n; i++)
+            CHECK(body.insns[i].offset > body.insns[i - 1].offset);
+        if (!dx_rg_function(&env, f, &body, &h, &scratch, &err)) {
+            CHECK(err.code == DX_E_TOO_LARGE); /* only memory */
             all = false;
         }
         dx_arena_reset(&scratch);

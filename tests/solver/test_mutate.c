@@ -1477,10 +1477,10 @@ static void refuted_as(mod_t *md, const proof_t *p, const dx_expr_t *(*want)(con
     UT_EQ(v.refutation.insn, at < 0 ? 0 : md->at[at]); /* init_ctx filled md->at */
     UT_EQ(v.annotation, e->offset);
     /* report_claims (libabi/tools/dogma-verify.c) */
-    char msg[512];
-    dx_vc_render_refutation(&v, path, msg, sizeof msg);
-    snprintf(out, len, "%s: the module's proof claims something that is false; it is "
-             "rejected\n", msg);
+    size_t n = dx_vc_render_refutation(&v, path, out, len);
+    UT_CHECK(n < len);
+    snprintf(out + n, len - n, ": the module's proof claims something that is false; it is "
+             "rejected\n");
 }
 
 static const dx_expr_t *first_pre(const dx_proof_t *pr) { return &pr->funcs[0].pre[0]; }
