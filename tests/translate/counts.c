@@ -55,17 +55,12 @@ static bool stores_proved(void *ctx, uint32_t func, size_t insn)
 static uint8_t *wasm;
 static size_t wasm_size;
 
+/* The module, read once (kept for the whole run). */
 static void read_wasm(void)
 {
-    if (wasm)
-        return;
-    FILE *f = fopen(COUNTS_WASM, "rb");
-    UT_CHECK(f != NULL);
-    static uint8_t buf[1 << 12];
-    wasm_size = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    UT_CHECK(wasm_size > 8 && wasm_size < sizeof buf);
-    wasm = buf;
+    if (!wasm)
+        wasm = ut_read_file(COUNTS_WASM, &wasm_size);
+    UT_CHECK(wasm != NULL && wasm_size > 8);
 }
 
 /* Decodes, translates (counted: into t->n) and instantiates; under

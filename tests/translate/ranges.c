@@ -67,17 +67,12 @@ static bool range_hook(void *ctx, uint32_t func, size_t insn, uint64_t *lo, uint
 static uint8_t *wasm;
 static size_t wasm_size;
 
+/* The module, read once (kept for the whole run). */
 static void read_wasm(void)
 {
-    if (wasm)
-        return;
-    FILE *f = fopen(RANGES_WASM, "rb");
-    UT_CHECK(f != NULL);
-    static uint8_t buf[1 << 12];
-    wasm_size = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    UT_CHECK(wasm_size > 8 && wasm_size < sizeof buf);
-    wasm = buf;
+    if (!wasm)
+        wasm = ut_read_file(RANGES_WASM, &wasm_size);
+    UT_CHECK(wasm != NULL && wasm_size > 8);
 }
 
 /* Decodes, translates with o (its proved_ctx: t->h) and instantiates. */
